@@ -1,18 +1,235 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gpio-ups shutdown policy (placeholder).
+ * gpio-ups shutdown policy: decide, from the energy left, when to commit
+ * to an orderly power-off.
+ *
+ * States: online -> on-backup (the driver steps the policy once the
+ * power-fail debounce has elapsed) -> shutdown-pending (latched).  Mains
+ * returning on backup goes back to online; nothing leaves
+ * shutdown-pending.
+ *
+ * On backup the policy commits when the first of these holds:
+ *
+ *  1. reserve: usable energy <= P * (shutdown_duration * margin + lookahead),
+ *     with P = max(instant, averaged) load power (the higher of the two, so a
+ *     load that just rose is not underestimated) and lookahead =
+ *     GPIO_UPS_POLICY_CONFIRM evaluation intervals: the energy drained while
+ *     the trigger is being confirmed, so that the confirmation never eats
+ *     into the shutdown reserve;
+ *  2. the low-battery line is asserted (debounced by the driver);
+ *  3. capacity <= shutdown_capacity_pct (when non-zero);
+ *  4. time to empty (the lower of E / P and the estimator's figures)
+ *     < shutdown_runtime_s (when non-zero);
+ *  5. on backup for max_backup_ms (when non-zero);
+ *  6. no usable estimate: no estimate, no valid energy, or the load power
+ *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
+ *     old: fallback_ms after the start of the outage.  When a measured
+ *     estimate existed earlier in this outage and then vanished, the energy
+ *     is dead-reckoned from the last measured energy and power, and the
+ *     policy commits when that reaches the reserve of (1), and at the
+ *     latest fallback_ms after the last measured estimate.
+ *
+ * Triggers 1, 3 and 4 come from ADC readings: each must hold on
+ * GPIO_UPS_POLICY_CONFIRM of the last GPIO_UPS_POLICY_WINDOW evaluations
+ * (a majority vote, i.e. the median reading), so a single bad reading
+ * never commits and noise around a threshold cannot delay a commit
+ * indefinitely.  Triggers 2, 5 and 6 are lines and timers and act at once.
+ *
+ * The emergency power-off deadline returned with a commit is the time the
+ * usable energy (measured or dead-reckoned) runs out at the running load,
+ * less GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, and no later than
+ * commit + shutdown_duration * margin (a power-off that takes longer than
+ * that is hung); without any energy figure it is commit +
+ * shutdown_duration * margin.
  */
+#include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "gpio-ups-policy.h"
 
+enum {
+	GPIO_UPS_HIST_RESERVE,
+	GPIO_UPS_HIST_CAPACITY,
+	GPIO_UPS_HIST_RUNTIME,
+};
+
+struct gpio_ups_knob_desc {
+	const char *name;
+	u32 min;
+	u32 max;
+};
+
+/* Names are the sysfs attribute names; ranges are the binding's. */
+static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
+	[GPIO_UPS_KNOB_AUTO_SHUTDOWN] = { "auto_shutdown", 0, 1 },
+	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] =
+		{ "shutdown_duration_ms", 1000, 600000 },
+	[GPIO_UPS_KNOB_MARGIN_PCT] = { "shutdown_margin_percent", 100, 1000 },
+	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] =
+		{ "shutdown_capacity_percent", 0, 100 },
+	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] =
+		{ "shutdown_runtime_sec", 0, 86400 },
+	[GPIO_UPS_KNOB_MAX_BACKUP_MS] = { "max_backup_time_ms", 0, 86400000 },
+	[GPIO_UPS_KNOB_FALLBACK_MS] = { "fallback_shutdown_ms", 0, 86400000 },
+};
+
+/**
+ * gpio_ups_policy_cfg_defaults() - fill in the binding's defaults
+ * @cfg: knobs to fill
+ *
+ * auto_shutdown on, shutdown_duration_ms 20000, margin_pct 150,
+ * fallback_ms 5000, sample_interval_ms 100, optional triggers off.
+ */
+void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->auto_shutdown = true;
+	cfg->shutdown_duration_ms = GPIO_UPS_DEF_SHUTDOWN_DURATION_MS;
+	cfg->margin_pct = GPIO_UPS_DEF_MARGIN_PCT;
+	cfg->fallback_ms = GPIO_UPS_DEF_FALLBACK_MS;
+	cfg->sample_interval_ms = GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+}
+
+/**
+ * gpio_ups_knob_name() - sysfs attribute name of a knob
+ * @knob: knob
+ *
+ * Return: a static string, or NULL for an unknown knob.
+ */
+const char *gpio_ups_knob_name(enum gpio_ups_knob knob)
+{
+	if ((unsigned int)knob >= GPIO_UPS_KNOB_COUNT)
+		return NULL;
+	return gpio_ups_knobs[knob].name;
+}
+
+/**
+ * gpio_ups_policy_knob_check() - range-check a knob value
+ * @knob: knob
+ * @value: proposed value
+ *
+ * Return: 0 when @value is in the documented range, -ERANGE when it is
+ * not, -EINVAL for an unknown knob.
+ */
+int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value)
+{
+	if ((unsigned int)knob >= GPIO_UPS_KNOB_COUNT)
+		return -EINVAL;
+	if (value < gpio_ups_knobs[knob].min ||
+	    value > gpio_ups_knobs[knob].max)
+		return -ERANGE;
+	return 0;
+}
+
+static u32 *gpio_ups_knob_field(struct gpio_ups_policy_cfg *cfg,
+				enum gpio_ups_knob knob)
+{
+	switch (knob) {
+	case GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS:
+		return &cfg->shutdown_duration_ms;
+	case GPIO_UPS_KNOB_MARGIN_PCT:
+		return &cfg->margin_pct;
+	case GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT:
+		return &cfg->shutdown_capacity_pct;
+	case GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S:
+		return &cfg->shutdown_runtime_s;
+	case GPIO_UPS_KNOB_MAX_BACKUP_MS:
+		return &cfg->max_backup_ms;
+	case GPIO_UPS_KNOB_FALLBACK_MS:
+		return &cfg->fallback_ms;
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * gpio_ups_policy_set() - change one knob after range-checking it
+ * @p: policy (the caller serialises against gpio_ups_policy_step())
+ * @knob: knob
+ * @value: new value
+ *
+ * Takes effect at the next gpio_ups_policy_step().
+ *
+ * Return: 0 on success, -ERANGE when @value is out of the documented range
+ * (the knob is left unchanged), -EINVAL for an unknown knob.
+ */
+int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
+			u32 value)
+{
+	int ret = gpio_ups_policy_knob_check(knob, value);
+	u32 *field;
+
+	if (ret)
+		return ret;
+	if (knob == GPIO_UPS_KNOB_AUTO_SHUTDOWN) {
+		p->cfg.auto_shutdown = value;
+		return 0;
+	}
+	field = gpio_ups_knob_field(&p->cfg, knob);
+	if (!field)
+		return -EINVAL;
+	*field = value;
+	return 0;
+}
+
+/**
+ * gpio_ups_policy_get() - read one knob
+ * @p: policy
+ * @knob: knob
+ *
+ * Return: the knob's value, 0 for an unknown knob.
+ */
+u32 gpio_ups_policy_get(const struct gpio_ups_policy *p,
+			enum gpio_ups_knob knob)
+{
+	struct gpio_ups_policy_cfg cfg = p->cfg;
+	u32 *field;
+
+	if (knob == GPIO_UPS_KNOB_AUTO_SHUTDOWN)
+		return cfg.auto_shutdown;
+	field = gpio_ups_knob_field(&cfg, knob);
+	return field ? *field : 0;
+}
+
+/**
+ * gpio_ups_policy_cfg_validate() - range-check a whole configuration
+ * @cfg: knobs, e.g. as read from the device tree
+ *
+ * Return: 0 when every knob is in range (sample_interval_ms 0 or
+ * 20..10000), -ERANGE otherwise.
+ */
+int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg)
+{
+	struct gpio_ups_policy p = { .cfg = *cfg };
+	unsigned int k;
+
+	for (k = 0; k < GPIO_UPS_KNOB_COUNT; k++)
+		if (gpio_ups_policy_knob_check(k, gpio_ups_policy_get(&p, k)))
+			return -ERANGE;
+	if (cfg->sample_interval_ms &&
+	    (cfg->sample_interval_ms < 20 || cfg->sample_interval_ms > 10000))
+		return -ERANGE;
+	return 0;
+}
+
+static void gpio_ups_policy_reset_outage(struct gpio_ups_policy *p)
+{
+	memset(&p->priv, 0, sizeof(p->priv));
+	p->advice = GPIO_UPS_REASON_NONE;
+}
+
 /**
  * gpio_ups_policy_init() - start the policy
  * @p: policy
- * @cfg: knobs
- * @on_mains: mains state now
+ * @cfg: knobs (copied; range-check them with gpio_ups_policy_cfg_validate())
+ * @on_mains: debounced mains state now
  * @now_ms: time
+ *
+ * Starting without mains counts as the start of an outage at @now_ms.
  */
 void gpio_ups_policy_init(struct gpio_ups_policy *p,
 			  const struct gpio_ups_policy_cfg *cfg, bool on_mains,
@@ -22,13 +239,218 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
 	p->cfg = *cfg;
 	p->state = on_mains ? GPIO_UPS_PSTATE_ONLINE : GPIO_UPS_PSTATE_ON_BACKUP;
 	p->backup_since_ms = now_ms;
+	p->emergency_ms = GPIO_UPS_NEVER;
+}
+
+/* Energy for a clean shutdown at power_uw plus lookahead_ms of running. */
+static u64 gpio_ups_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
+			       u32 power_uw, u32 lookahead_ms)
+{
+	u64 ms = div_u64(mul_u32_u32(cfg->shutdown_duration_ms,
+				     cfg->margin_pct), 100) + lookahead_ms;
+
+	return div_u64(ms * power_uw, 1000);
+}
+
+/* Milliseconds until energy_uj falls to floor_uj at power_uw. */
+static u64 gpio_ups_ms_to(u64 energy_uj, u64 floor_uj, u32 power_uw)
+{
+	if (energy_uj <= floor_uj)
+		return 0;
+	if (!power_uw)
+		return GPIO_UPS_NEVER;
+	return div64_u64((energy_uj - floor_uj) * 1000, power_uw);
+}
+
+static u64 gpio_ups_add_ms(u64 t_ms, u64 d_ms)
+{
+	return d_ms > GPIO_UPS_NEVER - t_ms ? GPIO_UPS_NEVER : t_ms + d_ms;
+}
+
+static bool gpio_ups_confirmed(u8 hist)
+{
+	unsigned int n = 0, i;
+
+	for (i = 0; i < GPIO_UPS_POLICY_WINDOW; i++)
+		n += (hist >> i) & 1;
+	return n >= GPIO_UPS_POLICY_CONFIRM;
+}
+
+static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
+				   enum gpio_ups_reason reason,
+				   bool have_energy, u64 energy_uj,
+				   u32 power_uw, struct gpio_ups_decision *d)
+{
+	u64 cap_ms = div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
+					 p->cfg.margin_pct), 100);
+	u64 left_ms = cap_ms;
+
+	if (have_energy && power_uw) {
+		left_ms = gpio_ups_ms_to(energy_uj, 0, power_uw);
+		left_ms = left_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
+			  left_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0;
+		left_ms = min(left_ms, cap_ms);
+	}
+	p->state = GPIO_UPS_PSTATE_COMMITTED;
+	p->reason = reason;
+	p->advice = reason;
+	p->commit_ms = now_ms;
+	p->emergency_ms = gpio_ups_add_ms(now_ms, left_ms);
+	d->commit = true;
+	d->state_changed = true;
+	d->reason = reason;
+	d->next_eval_ms = GPIO_UPS_NEVER;
+	d->emergency_ms = p->emergency_ms;
+}
+
+static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
+				 const struct gpio_ups_policy_input *in,
+				 struct gpio_ups_decision *d)
+{
+	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
+	const struct gpio_ups_estimate *est = in->est;
+	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline;
+	enum gpio_ups_reason reason = GPIO_UPS_REASON_NONE;
+	bool energy_ok, power_ok, measured, have_energy = false;
+	u32 interval, lookahead, power_uw = 0;
+	u64 energy_uj = 0;
+	u8 bits = 0;
+	unsigned int i;
+
+	/* evaluation interval, as configured or as seen if longer */
+	if (p->priv.evals && now > p->priv.last_eval_ms)
+		p->priv.gap_ms = min_t(u64, now - p->priv.last_eval_ms,
+				       GPIO_UPS_POLICY_MAX_GAP_MS);
+	interval = cfg->sample_interval_ms ? cfg->sample_interval_ms :
+					     GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+	interval = max(interval, p->priv.gap_ms);
+	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
+
+	energy_ok = est && est->energy_valid;
+	power_ok = energy_ok && est->power_valid &&
+		   max(est->power_uw, est->power_avg_uw) > 0;
+	measured = power_ok && est->power_measured;
+
+	if (energy_ok && cfg->shutdown_capacity_pct &&
+	    est->capacity_pct <= cfg->shutdown_capacity_pct)
+		bits |= (1U << GPIO_UPS_HIST_CAPACITY);
+	if (power_ok) {
+		u64 tte_s;
+
+		power_uw = max(est->power_uw, est->power_avg_uw);
+		energy_uj = est->energy_uj;
+		have_energy = true;
+		if (energy_uj <= gpio_ups_reserve_uj(cfg, power_uw, lookahead))
+			bits |= (1U << GPIO_UPS_HIST_RESERVE);
+		tte_s = div_u64(energy_uj, power_uw);
+		if (est->tte_valid)
+			tte_s = min_t(u64, tte_s,
+				      min(est->tte_s, est->tte_avg_s));
+		if (cfg->shutdown_runtime_s && tte_s < cfg->shutdown_runtime_s)
+			bits |= (1U << GPIO_UPS_HIST_RUNTIME);
+	}
+
+	/* one history slot per reading; a timer call at the same time reuses it */
+	if (!p->priv.evals || now > p->priv.last_eval_ms) {
+		for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++)
+			p->priv.hist[i] <<= 1;
+		p->priv.evals++;
+	}
+	for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++) {
+		p->priv.hist[i] &= ~1;
+		p->priv.hist[i] |= (bits >> i) & 1;
+	}
+	p->priv.last_eval_ms = now;
+
+	if (measured) {
+		p->priv.had_measured = true;
+		p->priv.last_valid_ms = now;
+		p->priv.last_energy_uj = energy_uj;
+		p->priv.last_power_uw = power_uw;
+	}
+
+	/* 1. energy reserve */
+	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RESERVE]))
+		reason = GPIO_UPS_REASON_RESERVE;
+	/* 2. low-battery line */
+	if (!reason && in->low_battery)
+		reason = GPIO_UPS_REASON_LOW_BATTERY;
+	/* 3. capacity */
+	if (!reason && gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_CAPACITY]))
+		reason = GPIO_UPS_REASON_CAPACITY;
+	/* 4. time to empty */
+	if (!reason && gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RUNTIME]))
+		reason = GPIO_UPS_REASON_RUNTIME;
+	/* 5. time on backup */
+	if (cfg->max_backup_ms) {
+		deadline = gpio_ups_add_ms(p->backup_since_ms, cfg->max_backup_ms);
+		if (now >= deadline) {
+			if (!reason)
+				reason = GPIO_UPS_REASON_MAX_BACKUP;
+		} else {
+			next = min(next, deadline);
+		}
+	}
+	/* 6. no usable estimate: fallback timer, dead reckoning */
+	if (!measured) {
+		if (p->priv.had_measured) {
+			u32 pw = p->priv.last_power_uw;
+			u64 e = p->priv.last_energy_uj;
+			u64 t_dr = gpio_ups_add_ms(p->priv.last_valid_ms,
+				gpio_ups_ms_to(e,
+					       gpio_ups_reserve_uj(cfg, pw, lookahead),
+					       pw));
+
+			deadline = min(t_dr,
+				       gpio_ups_add_ms(p->priv.last_valid_ms,
+						       cfg->fallback_ms));
+			if (!have_energy) {
+				u64 used = div_u64((now - p->priv.last_valid_ms) *
+						   pw, 1000);
+
+				have_energy = true;
+				power_uw = pw;
+				energy_uj = e > used ? e - used : 0;
+			}
+		} else if (power_ok) {
+			deadline = gpio_ups_add_ms(p->backup_since_ms,
+						   max(cfg->fallback_ms,
+						       GPIO_UPS_POLICY_POWER_GRACE_MS));
+		} else {
+			deadline = gpio_ups_add_ms(p->backup_since_ms,
+						   cfg->fallback_ms);
+		}
+		if (now >= deadline) {
+			if (!reason)
+				reason = GPIO_UPS_REASON_FALLBACK;
+		} else {
+			next = min(next, deadline);
+		}
+	}
+
+	if (reason && cfg->auto_shutdown) {
+		gpio_ups_policy_commit(p, now, reason, have_energy, energy_uj,
+				       power_uw, d);
+		return;
+	}
+	if (reason != p->advice) {
+		p->advice = reason;
+		d->state_changed = true;
+	}
+	d->reason = reason;
+	d->next_eval_ms = next;
 }
 
 /**
  * gpio_ups_policy_step() - advance the policy
  * @p: policy
- * @in: input
+ * @in: lines, estimate and time now
  * @d: decision out
+ *
+ * Call after every debounced line change, after every estimator sample
+ * (one call per sample: a reading counts once towards the confirmation of
+ * an energy trigger) and at @d->next_eval_ms.  Once committed, the policy
+ * stays committed: @d->commit is true in exactly one step.
  */
 void gpio_ups_policy_step(struct gpio_ups_policy *p,
 			  const struct gpio_ups_policy_input *in,
@@ -36,18 +458,30 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 {
 	d->commit = false;
 	d->state_changed = false;
+	d->reason = GPIO_UPS_REASON_NONE;
 	d->next_eval_ms = GPIO_UPS_NEVER;
 	d->emergency_ms = GPIO_UPS_NEVER;
-	if (p->state == GPIO_UPS_PSTATE_COMMITTED)
+
+	if (p->state == GPIO_UPS_PSTATE_COMMITTED) {
+		d->reason = p->reason;
+		d->emergency_ms = p->emergency_ms;
 		return;
-	if (in->on_mains && p->state != GPIO_UPS_PSTATE_ONLINE) {
-		p->state = GPIO_UPS_PSTATE_ONLINE;
-		d->state_changed = true;
-	} else if (!in->on_mains && p->state == GPIO_UPS_PSTATE_ONLINE) {
+	}
+	if (in->on_mains) {
+		if (p->state != GPIO_UPS_PSTATE_ONLINE) {
+			p->state = GPIO_UPS_PSTATE_ONLINE;
+			gpio_ups_policy_reset_outage(p);
+			d->state_changed = true;
+		}
+		return;
+	}
+	if (p->state == GPIO_UPS_PSTATE_ONLINE) {
 		p->state = GPIO_UPS_PSTATE_ON_BACKUP;
 		p->backup_since_ms = in->now_ms;
+		gpio_ups_policy_reset_outage(p);
 		d->state_changed = true;
 	}
+	gpio_ups_policy_eval(p, in, d);
 }
 
 /**
@@ -87,7 +521,7 @@ const char *gpio_ups_reason_name(enum gpio_ups_reason reason)
 		[GPIO_UPS_REASON_FALLBACK] = "fallback-timer",
 	};
 
-	if (reason >= ARRAY_SIZE(names))
+	if ((unsigned int)reason >= ARRAY_SIZE(names))
 		return "unknown";
 	return names[reason];
 }

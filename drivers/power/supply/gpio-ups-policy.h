@@ -2,10 +2,12 @@
 /*
  * gpio-ups shutdown policy.
  *
- * A pure state machine: on mains -> on backup -> shutdown committed
- * (latched).  gpio_ups_policy_step() is a function of (policy state, input,
- * time) with no hardware access; the driver calls it after every debounced
- * line change and every estimator sample, and again at the returned deadline.
+ * A pure state machine: on mains -> on backup (after the power-fail
+ * debounce) -> shutdown committed (latched).  gpio_ups_policy_step() is a
+ * function of (policy state, input, time) with no hardware access and no
+ * locking (the caller serialises); the driver calls it after every
+ * debounced line change and every estimator sample, and again at the
+ * returned next_eval_ms.
  */
 #ifndef _GPIO_UPS_POLICY_H
 #define _GPIO_UPS_POLICY_H
@@ -16,6 +18,34 @@
 
 /* "no deadline" for gpio_ups_decision.next_eval_ms / emergency_ms */
 #define GPIO_UPS_NEVER			U64_MAX
+
+/*
+ * Documented constants (Documentation/ABI, binding):
+ *
+ * GPIO_UPS_POLICY_POWER_GRACE_MS: on backup, an estimate whose load power
+ *	is not measured yet (the estimator still uses nominal-load-microwatt)
+ *	is used for the energy triggers, but counts as "no estimate" for the
+ *	fallback timer once the outage is this old.
+ * GPIO_UPS_POLICY_EMERGENCY_LEAD_MS: after a commit, the emergency
+ *	power-off is due this long before the estimated end of the usable
+ *	energy at the running load (time for an emergency sync + power-off).
+ * GPIO_UPS_POLICY_MAX_GAP_MS: longest evaluation interval the reserve
+ *	accounts for when the driver reports a longer one.
+ * GPIO_UPS_POLICY_CONFIRM: evaluations an energy, capacity or runtime
+ *	trigger must hold on, out of the last GPIO_UPS_POLICY_WINDOW, before
+ *	it commits (one bad reading never commits).
+ */
+#define GPIO_UPS_POLICY_POWER_GRACE_MS		10000U
+#define GPIO_UPS_POLICY_EMERGENCY_LEAD_MS	2000U
+#define GPIO_UPS_POLICY_MAX_GAP_MS		10000U
+#define GPIO_UPS_POLICY_CONFIRM			2U
+#define GPIO_UPS_POLICY_WINDOW			3U
+
+/* Defaults (binding YAML) */
+#define GPIO_UPS_DEF_SHUTDOWN_DURATION_MS	20000U
+#define GPIO_UPS_DEF_MARGIN_PCT			150U
+#define GPIO_UPS_DEF_FALLBACK_MS		5000U
+#define GPIO_UPS_DEF_SAMPLE_INTERVAL_MS		100U
 
 enum gpio_ups_pstate {
 	GPIO_UPS_PSTATE_ONLINE,
@@ -34,14 +64,40 @@ enum gpio_ups_reason {
 };
 
 /**
+ * enum gpio_ups_knob - runtime-tunable policy knobs (sysfs attributes)
+ * @GPIO_UPS_KNOB_AUTO_SHUTDOWN: auto_shutdown, 0 or 1
+ * @GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS: shutdown_duration_ms, 1000..600000
+ * @GPIO_UPS_KNOB_MARGIN_PCT: shutdown_margin_percent, 100..1000
+ * @GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT: shutdown_capacity_percent, 0..100
+ * @GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S: shutdown_runtime_sec, 0..86400
+ * @GPIO_UPS_KNOB_MAX_BACKUP_MS: max_backup_time_ms, 0..86400000
+ * @GPIO_UPS_KNOB_FALLBACK_MS: fallback_shutdown_ms, 0..86400000
+ * @GPIO_UPS_KNOB_COUNT: number of knobs
+ */
+enum gpio_ups_knob {
+	GPIO_UPS_KNOB_AUTO_SHUTDOWN,
+	GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS,
+	GPIO_UPS_KNOB_MARGIN_PCT,
+	GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT,
+	GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S,
+	GPIO_UPS_KNOB_MAX_BACKUP_MS,
+	GPIO_UPS_KNOB_FALLBACK_MS,
+	GPIO_UPS_KNOB_COUNT,
+};
+
+/**
  * struct gpio_ups_policy_cfg - policy knobs (DT defaults, sysfs-tunable)
  * @auto_shutdown: commit by itself; false leaves the decision to userspace
+ *	(the state still follows mains and the policy reports what it would
+ *	do in gpio_ups_policy.advice, but it never commits)
  * @shutdown_duration_ms: time the host needs to power off cleanly
  * @margin_pct: safety margin on the shutdown energy, >= 100
  * @shutdown_capacity_pct: commit at or below this capacity, 0 = off
  * @shutdown_runtime_s: commit when time to empty drops below, 0 = off
  * @max_backup_ms: commit after this long on backup, 0 = off
  * @fallback_ms: commit after this long on backup while no estimate exists
+ * @sample_interval_ms: interval at which the driver feeds estimates on
+ *	backup (sample-interval-ms); 0 means GPIO_UPS_DEF_SAMPLE_INTERVAL_MS
  */
 struct gpio_ups_policy_cfg {
 	bool auto_shutdown;
@@ -51,6 +107,7 @@ struct gpio_ups_policy_cfg {
 	u32 shutdown_runtime_s;
 	u32 max_backup_ms;
 	u32 fallback_ms;
+	u32 sample_interval_ms;
 };
 
 /**
@@ -58,7 +115,9 @@ struct gpio_ups_policy_cfg {
  * @now_ms: monotonic time
  * @on_mains: debounced power-good
  * @low_battery: debounced low-battery line
- * @est: the estimator's current estimate, or NULL when there is no ADC
+ * @est: the estimator's current estimate, or NULL when there is no ADC;
+ *	pass NULL (or an estimate with !energy_valid) when the last reading
+ *	failed, never a stale estimate
  */
 struct gpio_ups_policy_input {
 	u64 now_ms;
@@ -71,42 +130,64 @@ struct gpio_ups_policy_input {
  * struct gpio_ups_decision - what the driver must do after a step
  * @commit: the policy committed to shutdown in this step: run the
  *	orderly power-off now (only ever true once)
- * @state_changed: the policy state changed in this step (send a uevent)
- * @next_eval_ms: call gpio_ups_policy_step() again no later than this
+ * @state_changed: the policy state or its advice changed in this step
+ *	(send a uevent)
+ * @reason: with @commit, why; otherwise the reason the policy would commit
+ *	now if auto_shutdown were on (GPIO_UPS_REASON_NONE: it would not)
+ * @next_eval_ms: call gpio_ups_policy_step() again no later than this (the
+ *	earliest time a timer-based trigger can fire); GPIO_UPS_NEVER: only
+ *	on the next line change or sample
  * @emergency_ms: after commit, force an emergency power-off at this time
  *	if the system is still up (GPIO_UPS_NEVER: none)
  */
 struct gpio_ups_decision {
 	bool commit;
 	bool state_changed;
+	enum gpio_ups_reason reason;
 	u64 next_eval_ms;
 	u64 emergency_ms;
 };
 
 /**
  * struct gpio_ups_policy - policy state; treat as opaque except @cfg
- * @cfg: knobs; may be changed between steps
+ * @cfg: knobs; may be changed between steps (gpio_ups_policy_set())
  * @state: current state
  * @reason: why the policy committed (valid in GPIO_UPS_PSTATE_COMMITTED)
+ * @advice: on backup, the reason the policy would commit now if
+ *	auto_shutdown were on (GPIO_UPS_REASON_NONE otherwise)
  * @backup_since_ms: when the current outage started
  * @commit_ms: when the policy committed
+ * @emergency_ms: emergency power-off deadline after commit
  * @priv: implementation state
  */
 struct gpio_ups_policy {
 	struct gpio_ups_policy_cfg cfg;
 	enum gpio_ups_pstate state;
 	enum gpio_ups_reason reason;
+	enum gpio_ups_reason advice;
 	u64 backup_since_ms;
 	u64 commit_ms;
+	u64 emergency_ms;
 	struct {
-		u64 last_valid_ms;
-		u64 last_energy_uj;
-		u32 last_power_uw;
-		bool have_last;
-		u32 reserve_hits;
-		u64 emergency_ms;
+		u64 last_eval_ms;	/* previous evaluation in this outage */
+		u32 gap_ms;		/* last observed evaluation interval */
+		u32 evals;		/* evaluations in this outage */
+		u8 hist[3];		/* trigger history: reserve, cap, runtime */
+		bool had_measured;	/* a measured estimate existed */
+		u64 last_valid_ms;	/* time of the last measured estimate */
+		u64 last_energy_uj;	/* its usable energy */
+		u32 last_power_uw;	/* its conservative load power */
 	} priv;
 };
+
+void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
+int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg);
+int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
+int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
+			u32 value);
+u32 gpio_ups_policy_get(const struct gpio_ups_policy *p,
+			enum gpio_ups_knob knob);
+const char *gpio_ups_knob_name(enum gpio_ups_knob knob);
 
 void gpio_ups_policy_init(struct gpio_ups_policy *p,
 			  const struct gpio_ups_policy_cfg *cfg, bool on_mains,
