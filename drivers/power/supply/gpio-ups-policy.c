@@ -317,19 +317,26 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	u8 bits = 0;
 	unsigned int i;
 
-	/* evaluation interval, as configured or as seen if longer */
-	if (p->priv.evals && now > p->priv.last_eval_ms)
-		p->priv.gap_ms = min_t(u64, now - p->priv.last_eval_ms,
-				       GPIO_UPS_POLICY_MAX_GAP_MS);
-	interval = cfg->sample_interval_ms ? cfg->sample_interval_ms :
-					     GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
-	interval = max(interval, p->priv.gap_ms);
-	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
-
 	energy_ok = est && est->energy_valid;
 	power_ok = energy_ok && est->power_valid &&
 		   max(est->power_uw, est->power_avg_uw) > 0;
 	measured = power_ok && est->power_measured;
+
+	/*
+	 * Sampling interval, as configured or as seen between two readings
+	 * if longer (timer-only evaluations do not count).
+	 */
+	if (energy_ok) {
+		if (p->priv.have_sample && now > p->priv.last_sample_ms)
+			p->priv.gap_ms = min_t(u64, now - p->priv.last_sample_ms,
+					       GPIO_UPS_POLICY_MAX_GAP_MS);
+		p->priv.have_sample = true;
+		p->priv.last_sample_ms = now;
+	}
+	interval = cfg->sample_interval_ms ? cfg->sample_interval_ms :
+					     GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+	interval = max(interval, p->priv.gap_ms);
+	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
 
 	if (energy_ok && cfg->shutdown_capacity_pct &&
 	    est->capacity_pct <= cfg->shutdown_capacity_pct)

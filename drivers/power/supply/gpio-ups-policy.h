@@ -170,7 +170,9 @@ struct gpio_ups_policy {
 	u64 emergency_ms;
 	struct {
 		u64 last_eval_ms;	/* previous evaluation in this outage */
-		u32 gap_ms;		/* last observed evaluation interval */
+		u64 last_sample_ms;	/* previous evaluation with a reading */
+		bool have_sample;	/* last_sample_ms is valid */
+		u32 gap_ms;		/* last observed sampling interval */
 		u32 evals;		/* evaluations in this outage */
 		u8 hist[3];		/* trigger history: reserve, cap, runtime */
 		bool had_measured;	/* a measured estimate existed */

@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the gpio-ups shutdown policy, with synthetic time.
+ *
+ * A small "plant" drains a known energy at a known power; the expected
+ * commit times are derived here from the documented rules (reserve =
+ * P * (shutdown_duration * margin + 2 evaluation intervals), fallback timer,
+ * dead reckoning), never read back from the code under test.
+ */
+#include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/math64.h>
+
+#include "gpio-ups-policy.h"
+
+#define T0_MS		1000000ULL	/* arbitrary start of time */
+#define TICK_MS		100U		/* sample interval */
+#define DUR_MS		10000U
+#define MARGIN		150U
+
+struct pt_ctx {
+	struct gpio_ups_policy p;
+	struct gpio_ups_estimate est;
+	struct gpio_ups_decision d;
+	u64 now;
+	bool mains;
+	bool lowbat;
+	bool use_est;
+	unsigned int commits;
+	u64 commit_at;
+};
+
+static void pt_cfg(struct gpio_ups_policy_cfg *cfg)
+{
+	gpio_ups_policy_cfg_defaults(cfg);
+	cfg->shutdown_duration_ms = DUR_MS;
+	cfg->margin_pct = MARGIN;
+	cfg->sample_interval_ms = TICK_MS;
+}
+
+static void pt_init(struct pt_ctx *c, const struct gpio_ups_policy_cfg *cfg)
+{
+	memset(c, 0, sizeof(*c));
+	c->now = T0_MS;
+	c->mains = true;
+	c->use_est = true;
+	gpio_ups_policy_init(&c->p, cfg, true, c->now);
+}
+
+/* A measured estimate: energy in mJ, power in mW. */
+static void pt_est(struct pt_ctx *c, u64 energy_mj, u32 power_mw)
+{
+	memset(&c->est, 0, sizeof(c->est));
+	c->est.energy_valid = true;
+	c->est.energy_uj = energy_mj * 1000;
+	c->est.energy_full_uj = 100000ULL * 1000;
+	c->est.capacity_pct = div64_u64(c->est.energy_uj * 100,
+					c->est.energy_full_uj);
+	c->est.power_valid = true;
+	c->est.power_measured = true;
+	c->est.power_uw = power_mw * 1000;
+	c->est.power_avg_uw = power_mw * 1000;
+}
+
+static void pt_step(struct pt_ctx *c)
+{
+	struct gpio_ups_policy_input in = {
+		.now_ms = c->now,
+		.on_mains = c->mains,
+		.low_battery = c->lowbat,
+		.est = c->use_est ? &c->est : NULL,
+	};
+
+	gpio_ups_policy_step(&c->p, &in, &c->d);
+	if (c->d.commit) {
+		c->commits++;
+		c->commit_at = c->now;
+	}
+}
+
+/* Mains fails now (the driver steps after its debounce). */
+static void pt_fail(struct pt_ctx *c)
+{
+	c->mains = false;
+	pt_step(c);
+}
+
+/*
+ * Run on backup for up to dur_ms, one sample every TICK_MS, draining
+ * power_mw from the estimate's energy.  Stops at the commit.
+ */
+static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
+{
+	u64 end = c->now + dur_ms;
+
+	while (c->now < end && !c->commits) {
+		u64 drained = (u64)power_mw * TICK_MS / 1000;	/* mJ */
+		u64 e = c->est.energy_uj / 1000;
+
+		c->now += TICK_MS;
+		pt_est(c, e > drained ? e - drained : 0, power_mw);
+		pt_step(c);
+	}
+}
+
+/* Energy (mJ) under which the reserve trigger holds at power_mw. */
+static u64 pt_reserve_mj(u32 power_mw)
+{
+	u64 ms = (u64)DUR_MS * MARGIN / 100 + 2 * TICK_MS;
+
+	return div_u64(ms * power_mw, 1000);
+}
+
+static void policy_glitch_ride_through(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 60000, 2500);
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+	KUNIT_EXPECT_FALSE(test, c.d.state_changed);
+
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+	KUNIT_EXPECT_TRUE(test, c.d.state_changed);
+	KUNIT_EXPECT_EQ(test, c.p.backup_since_ms, c.now);
+
+	pt_drain(&c, 2500, 3000);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+
+	c.mains = true;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+	KUNIT_EXPECT_TRUE(test, c.d.state_changed);
+	KUNIT_EXPECT_FALSE(test, c.d.commit);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+}
+
+/* Trigger 1: commits on the second reading under the reserve, in time. */
+static void policy_reserve(struct kunit *test)
+{
+	const u32 pw = 2000;
+	struct gpio_ups_policy_cfg cfg;
+	u64 first_hit = 0, e;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 50000, pw);
+	pt_fail(&c);
+	/* the first sample at or under the reserve, computed from the rule */
+	for (e = 50000; e > pt_reserve_mj(pw); e -= pw * TICK_MS / 1000)
+		first_hit += TICK_MS;
+	pt_drain(&c, pw, 60000);
+
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.d.reason, GPIO_UPS_REASON_RESERVE);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_COMMITTED);
+	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + first_hit + TICK_MS);
+	KUNIT_EXPECT_EQ(test, c.p.commit_ms, c.commit_at);
+	/* what is left at the commit covers the shutdown with its margin */
+	KUNIT_EXPECT_GE(test, c.est.energy_uj,
+			(u64)pw * DUR_MS * MARGIN / 100);
+	/* emergency: end of energy at the running load, less the lead */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			min(c.now + div_u64(c.est.energy_uj, pw) -
+			    GPIO_UPS_POLICY_EMERGENCY_LEAD_MS,
+			    c.now + (u64)DUR_MS * MARGIN / 100));
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+}
+
+/* Conservative power: the higher of instant and averaged power counts. */
+static void policy_reserve_uses_higher_power(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	/* enough for 1 W, not for 4 W */
+	pt_est(&c, pt_reserve_mj(1000) + 5000, 1000);
+	pt_fail(&c);
+	for (i = 0; i < 3; i++) {
+		c.now += TICK_MS;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.est.power_uw = 4000000;	/* the load just rose, average lags */
+	for (i = 0; i < 2; i++) {
+		c.now += TICK_MS;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+}
+
+/* Trigger 2: the low-battery line commits at once, on backup only. */
+static void policy_low_battery(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	c.lowbat = true;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+
+	c.lowbat = false;
+	pt_fail(&c);
+	pt_drain(&c, 1000, 1000);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.lowbat = true;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_LOW_BATTERY);
+	/* emergency from the energy left at 1 W, capped at dur * margin */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			c.now + (u64)DUR_MS * MARGIN / 100);
+}
+
+/* Trigger 3: capacity at or under shutdown_capacity_pct, confirmed. */
+static void policy_capacity(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	unsigned int cap;
+
+	pt_cfg(&cfg);
+	cfg.shutdown_capacity_pct = 30;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 500);
+	pt_fail(&c);
+	for (cap = 35; cap >= 20 && !c.commits; cap--) {
+		c.now += TICK_MS;
+		c.est.capacity_pct = cap;
+		pt_step(&c);
+	}
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_CAPACITY);
+	/* 30 % was the first reading at the threshold, 29 % confirmed it */
+	KUNIT_EXPECT_EQ(test, cap + 1, 29U);
+
+	/* off when 0 */
+	cfg.shutdown_capacity_pct = 0;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 500);
+	pt_fail(&c);
+	for (cap = 35; cap > 0; cap--) {
+		c.now += TICK_MS;
+		c.est.capacity_pct = cap;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+}
+
+/* Trigger 4: time to empty under shutdown_runtime_s. */
+static void policy_runtime(struct kunit *test)
+{
+	const u32 pw = 1000;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	cfg.shutdown_runtime_s = 60;
+	pt_init(&c, &cfg);
+	pt_est(&c, 70000, pw);		/* 70 s at 1 W */
+	pt_fail(&c);
+	pt_drain(&c, pw, 30000);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RUNTIME);
+	/* E/P < 60 s first holds below 60 J (at 10.1 s), confirmed next */
+	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + 10100 + TICK_MS);
+
+	/* the estimator's own (lower) time to empty counts too */
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, pw);
+	pt_fail(&c);
+	c.est.tte_valid = true;
+	c.est.tte_s = 90;
+	c.est.tte_avg_s = 50;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RUNTIME);
+}
+
+/* Trigger 5: max_backup_ms, and next_eval_ms announces it. */
+static void policy_max_backup(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	cfg.max_backup_ms = 30000;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 100);
+	pt_fail(&c);
+	t_fail = c.now;
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 30000);
+
+	c.now = t_fail + 29999;		/* a timer a little early */
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 30000);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_MAX_BACKUP);
+	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + 30000);
+}
+
+/* Trigger 6: no estimate at all: fallback_ms after the outage started. */
+static void policy_fallback_no_estimate(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	cfg.fallback_ms = 7000;
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 7000);
+	c.now = t_fail + 6999;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + 7000);
+	/* no energy figure: emergency at commit + duration * margin */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			c.commit_at + (u64)DUR_MS * MARGIN / 100);
+
+	/* an estimate without valid energy is no estimate */
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	c.est.energy_valid = false;
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, c.p.backup_since_ms + 7000);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+}
+
+/* Power never measured: nominal power is used until the grace ends. */
+static void policy_fallback_power_unmeasured(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail, grace;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	c.est.power_measured = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	grace = max(cfg.fallback_ms, GPIO_UPS_POLICY_POWER_GRACE_MS);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + grace);
+	while (c.now < t_fail + grace - TICK_MS) {
+		c.now += TICK_MS;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = t_fail + grace;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+
+	/* ... and a provisional estimate under the reserve still commits */
+	pt_init(&c, &cfg);
+	pt_est(&c, pt_reserve_mj(3000) - 1, 3000);
+	c.est.power_measured = false;
+	pt_fail(&c);
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+}
+
+/* The ADC fails mid-outage with plenty of energy: fallback after loss. */
+static void policy_adc_fails_plenty(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_lost;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 500);
+	pt_fail(&c);
+	pt_drain(&c, 500, 20000);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	t_lost = c.now;		/* last measured estimate */
+
+	c.use_est = false;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_lost + cfg.fallback_ms);
+	c.now = t_lost + cfg.fallback_ms - 1;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+}
+
+/*
+ * The ADC fails when the energy is close to the reserve: the dead-reckoned
+ * energy reaches the reserve before the fallback timer and commits then.
+ */
+static void policy_adc_fails_dead_reckoning(struct kunit *test)
+{
+	const u32 pw = 4000;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_lost, e_lost, t_dr;
+
+	pt_cfg(&cfg);
+	cfg.fallback_ms = 60000;
+	pt_init(&c, &cfg);
+	pt_est(&c, pt_reserve_mj(pw) + 12000, pw);	/* 3 s above reserve */
+	pt_fail(&c);
+	pt_drain(&c, pw, 1000);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	t_lost = c.now;
+	e_lost = c.est.energy_uj;
+	/* when E - P * t reaches the reserve */
+	t_dr = t_lost + div_u64(e_lost - pt_reserve_mj(pw) * 1000, pw);
+
+	c.est.energy_valid = false;	/* ADC errors from now on */
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_dr);
+	KUNIT_EXPECT_LT(test, t_dr, t_lost + cfg.fallback_ms);
+	c.now = t_dr - 1;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	/* emergency from the dead-reckoned energy, less the lead */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			c.now + div_u64(e_lost - (c.now - t_lost) * pw, pw) -
+			GPIO_UPS_POLICY_EMERGENCY_LEAD_MS);
+}
+
+/* One missing reading mid-outage neither commits nor restarts timers. */
+static void policy_adc_one_error(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 500);
+	pt_fail(&c);
+	pt_drain(&c, 500, 20000);
+	c.use_est = false;
+	c.now += TICK_MS;
+	pt_step(&c);
+	c.use_est = true;
+	pt_drain(&c, 500, 20000);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+}
+
+/* One absurd reading does not commit; a real drop does. */
+static void policy_one_bad_reading(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	int i;
+
+	pt_cfg(&cfg);
+	cfg.shutdown_capacity_pct = 10;
+	cfg.shutdown_runtime_s = 5;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	pt_drain(&c, 1000, 2000);
+	for (i = 0; i < 5; i++) {
+		u64 good_mj = c.est.energy_uj / 1000;
+
+		/* every energy trigger holds on this one reading */
+		c.now += TICK_MS;
+		pt_est(&c, 1, 1000);
+		c.est.capacity_pct = 0;
+		pt_step(&c);
+		KUNIT_EXPECT_EQ(test, c.commits, 0U);
+		pt_est(&c, good_mj, 1000);
+		pt_drain(&c, 1000, 2 * TICK_MS);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+
+	/* noise alternating around the reserve still commits */
+	for (i = 0; i < 4 && !c.commits; i++) {
+		c.now += TICK_MS;
+		pt_est(&c, (i & 1) ? pt_reserve_mj(1000) + 1 :
+				     pt_reserve_mj(1000) - 1000, 1000);
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+}
+
+/* Mains back before the commit: online, nothing carried to next outage. */
+static void policy_mains_return_before_commit(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, pt_reserve_mj(1000) + 50, 1000);
+	pt_fail(&c);
+	pt_drain(&c, 1000, TICK_MS);	/* one reading under the reserve */
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	c.mains = true;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+	KUNIT_EXPECT_TRUE(test, c.d.state_changed);
+
+	/* a new outage, recharged: one low reading is not confirmed by the
+	 * previous outage's reading
+	 */
+	c.now += 60000;
+	pt_est(&c, pt_reserve_mj(1000) - 100, 1000);
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.p.backup_since_ms, c.now);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+}
+
+/* Once committed, nothing cancels. */
+static void policy_latch_after_commit(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 emergency;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	c.lowbat = true;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	emergency = c.d.emergency_ms;
+	KUNIT_EXPECT_NE(test, emergency, GPIO_UPS_NEVER);
+
+	c.lowbat = false;
+	c.mains = true;
+	for (i = 0; i < 10; i++) {
+		c.now += 1000;
+		pt_step(&c);
+		KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_COMMITTED);
+		KUNIT_EXPECT_FALSE(test, c.d.commit);
+		KUNIT_EXPECT_FALSE(test, c.d.state_changed);
+		KUNIT_EXPECT_EQ(test, c.d.emergency_ms, emergency);
+		KUNIT_EXPECT_EQ(test, c.d.reason, GPIO_UPS_REASON_LOW_BATTERY);
+		c.mains = !c.mains;
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_LOW_BATTERY);
+}
+
+/* auto_shutdown = 0: state and advice follow, no commit; 1 commits. */
+static void policy_auto_shutdown_off(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	cfg.auto_shutdown = false;
+	cfg.max_backup_ms = 2000;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_NONE);
+	pt_drain(&c, 1000, 3000);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_MAX_BACKUP);
+	KUNIT_EXPECT_EQ(test, c.d.reason, GPIO_UPS_REASON_MAX_BACKUP);
+	c.lowbat = true;
+	c.use_est = false;
+	c.now += 60000;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_LOW_BATTERY);
+	KUNIT_EXPECT_TRUE(test, c.d.state_changed);
+
+	c.mains = true;
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_NONE);
+
+	c.mains = false;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p,
+			GPIO_UPS_KNOB_AUTO_SHUTDOWN, 1), 0);
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_LOW_BATTERY);
+}
+
+/* Knobs: range checks with the binding's ranges. */
+static void policy_knobs(struct kunit *test)
+{
+	static const struct {
+		enum gpio_ups_knob knob;
+		u32 lo, hi;
+	} r[] = {
+		{ GPIO_UPS_KNOB_AUTO_SHUTDOWN, 0, 1 },
+		{ GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS, 1000, 600000 },
+		{ GPIO_UPS_KNOB_MARGIN_PCT, 100, 1000 },
+		{ GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT, 0, 100 },
+		{ GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S, 0, 86400 },
+		{ GPIO_UPS_KNOB_MAX_BACKUP_MS, 0, 86400000 },
+		{ GPIO_UPS_KNOB_FALLBACK_MS, 0, 86400000 },
+	};
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	unsigned int i;
+	u32 before;
+
+	KUNIT_ASSERT_EQ(test, ARRAY_SIZE(r), (size_t)GPIO_UPS_KNOB_COUNT);
+	pt_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_cfg_validate(&cfg), 0);
+	pt_init(&c, &cfg);
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		before = gpio_ups_policy_get(&c.p, r[i].knob);
+		if (r[i].lo > 0) {
+			KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p,
+					r[i].knob, r[i].lo - 1), -ERANGE);
+			KUNIT_EXPECT_EQ(test,
+					gpio_ups_policy_get(&c.p, r[i].knob),
+					before);
+		}
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p, r[i].knob,
+							  r[i].hi + 1), -ERANGE);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p, r[i].knob,
+							  U32_MAX), -ERANGE);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_get(&c.p, r[i].knob),
+				before);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p, r[i].knob,
+							  r[i].hi), 0);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_get(&c.p, r[i].knob),
+				r[i].hi);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p, r[i].knob,
+							  r[i].lo), 0);
+		KUNIT_EXPECT_EQ(test, gpio_ups_policy_get(&c.p, r[i].knob),
+				r[i].lo);
+		KUNIT_EXPECT_NOT_NULL(test, gpio_ups_knob_name(r[i].knob));
+	}
+	KUNIT_EXPECT_EQ(test, c.p.cfg.margin_pct, 100U);
+	KUNIT_EXPECT_EQ(test, c.p.cfg.shutdown_duration_ms, 1000U);
+	KUNIT_EXPECT_FALSE(test, c.p.cfg.auto_shutdown);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p, GPIO_UPS_KNOB_COUNT, 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_knob_check(GPIO_UPS_KNOB_COUNT,
+							 0), -EINVAL);
+	KUNIT_EXPECT_NULL(test, gpio_ups_knob_name(GPIO_UPS_KNOB_COUNT));
+	KUNIT_EXPECT_STREQ(test, gpio_ups_knob_name(GPIO_UPS_KNOB_MARGIN_PCT),
+			   "shutdown_margin_percent");
+
+	cfg.margin_pct = 99;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_cfg_validate(&cfg), -ERANGE);
+	pt_cfg(&cfg);
+	cfg.sample_interval_ms = 10;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_cfg_validate(&cfg), -ERANGE);
+	pt_cfg(&cfg);
+	cfg.shutdown_duration_ms = 600001;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_cfg_validate(&cfg), -ERANGE);
+}
+
+/* next_eval_ms is the earliest timer trigger; stepping then fires it. */
+static void policy_next_eval(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	cfg.max_backup_ms = 4000;
+	cfg.fallback_ms = 9000;
+	pt_init(&c, &cfg);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+	c.use_est = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	/* the earlier of the two timers */
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 4000);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_MAX_BACKUP);
+
+	cfg.max_backup_ms = 12000;
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 9000);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+
+	/* a measured estimate needs no timer beyond max_backup_ms */
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, c.p.backup_since_ms + 12000);
+	cfg.max_backup_ms = 0;
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+}
+
+/* Starting without mains is an outage from init. */
+static void policy_init_on_backup(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct gpio_ups_policy p;
+	struct gpio_ups_decision d;
+	struct gpio_ups_policy_input in = { .now_ms = 5000 };
+
+	pt_cfg(&cfg);
+	gpio_ups_policy_init(&p, &cfg, false, 1000);
+	KUNIT_EXPECT_EQ(test, p.state, GPIO_UPS_PSTATE_ON_BACKUP);
+	gpio_ups_policy_step(&p, &in, &d);
+	KUNIT_EXPECT_FALSE(test, d.commit);
+	KUNIT_EXPECT_EQ(test, d.next_eval_ms, 1000ULL + cfg.fallback_ms);
+	in.now_ms = d.next_eval_ms;
+	gpio_ups_policy_step(&p, &in, &d);
+	KUNIT_EXPECT_TRUE(test, d.commit);
+	KUNIT_EXPECT_STREQ(test, gpio_ups_pstate_name(p.state),
+			   "shutdown-pending");
+	KUNIT_EXPECT_STREQ(test, gpio_ups_reason_name(p.reason),
+			   "fallback-timer");
+}
+
+static struct kunit_case gpio_ups_policy_cases[] = {
+	KUNIT_CASE(policy_glitch_ride_through),
+	KUNIT_CASE(policy_reserve),
+	KUNIT_CASE(policy_reserve_uses_higher_power),
+	KUNIT_CASE(policy_low_battery),
+	KUNIT_CASE(policy_capacity),
+	KUNIT_CASE(policy_runtime),
+	KUNIT_CASE(policy_max_backup),
+	KUNIT_CASE(policy_fallback_no_estimate),
+	KUNIT_CASE(policy_fallback_power_unmeasured),
+	KUNIT_CASE(policy_adc_fails_plenty),
+	KUNIT_CASE(policy_adc_fails_dead_reckoning),
+	KUNIT_CASE(policy_adc_one_error),
+	KUNIT_CASE(policy_one_bad_reading),
+	KUNIT_CASE(policy_mains_return_before_commit),
+	KUNIT_CASE(policy_latch_after_commit),
+	KUNIT_CASE(policy_auto_shutdown_off),
+	KUNIT_CASE(policy_knobs),
+	KUNIT_CASE(policy_next_eval),
+	KUNIT_CASE(policy_init_on_backup),
+	{}
+};
+
+static struct kunit_suite gpio_ups_policy_suite = {
+	.name = "gpio-ups-policy",
+	.test_cases = gpio_ups_policy_cases,
+};
+kunit_test_suite(gpio_ups_policy_suite);
