@@ -1,44 +1,461 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gpio-ups energy model and estimator (placeholder: GPIO-only behaviour).
+ * gpio-ups energy model and estimator.
+ *
+ * Energy model
+ *   Supercapacitor: usable energy E(V) = 1/2 * C * (V^2 - Vmin^2) * eta,
+ *   the energy the load receives until the converter cuts off at Vmin.
+ *   Battery: E = energy_full_design * eta * (soc(V) - soc(Vmin)) /
+ *   (100 % - soc(Vmin)), soc() interpolated in the open-circuit-voltage
+ *   table as power_supply_batinfo_ocv2cap() does (in parts per million).
+ *   When the store current I is known, the reading is compensated for the
+ *   I * R drop (V_oc = V + I * R); for a supercapacitor the cut-off is then
+ *   also raised to Vmin + I * R, since the converter stops on the terminal
+ *   voltage.  All products use 64-bit (or 128-bit via
+ *   mul_u64_u64_div_u64()) intermediates and cannot overflow within the
+ *   documented ranges (C <= 3000 F, V <= 30 V, load <= 50 W).
+ *
+ * Estimator
+ *   Every accepted sample is turned into usable energy and kept in a
+ *   sliding window (at most GPIO_UPS_EST_WINDOW samples and
+ *   GPIO_UPS_EST_SPAN_MS; GPIO_UPS_EST_MAINS_SPAN_MS on mains).
+ *   - Plausibility: a reading below 0 or more than GPIO_UPS_EST_OVERVOLT_PCT
+ *     above voltage_max_uv is rejected.  So is a reading whose energy moved
+ *     since the last accepted one by more than the largest plausible load
+ *     (store->max_load_uw, default GPIO_UPS_MAX_POWER_UW) or charge can
+ *     explain, plus a margin for the I * R step at that load and for noise
+ *     (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
+ *     rejections in a row that agree with one another, the estimator takes
+ *     the new level as real and restarts (so it can never lock itself out).
+ *   - Load power: from V * I (averaged over GPIO_UPS_EST_VI_AVG_MS) when a
+ *     current reading exists; otherwise minus the least-squares slope of
+ *     energy over the window, once it holds GPIO_UPS_EST_MIN_FIT samples
+ *     spanning GPIO_UPS_EST_MIN_SPAN_MS.  Samples in the first
+ *     GPIO_UPS_EST_SKIP_MS after a mains transition are not fitted (ESR
+ *     step).  A sample further than GPIO_UPS_EST_STEP_SIGMAS noise widths
+ *     from the line is held back; GPIO_UPS_EST_STEP_RUN such samples in a
+ *     row on the same side are a load step and the window restarts with
+ *     them (minus the first, which may straddle the step); a lone outlier
+ *     is dropped and counted as rejected.  Until a measurement exists the
+ *     nominal load (store->nominal_load_uw) is used, power_measured=false.
+ *     Battery stores without a current reading use the nominal load when
+ *     one is set (an OCV slope over seconds says little).
+ *   - On backup the published energy is the fitted line at the newest
+ *     sample (a lone reading moves it by a fraction of its error).
+ *   - time_to_empty = energy / power; time_to_empty_avg uses the power
+ *     averaged exponentially with time constant GPIO_UPS_EST_AVG_TAU_MS.
+ *     A power below 1 mW is taken as 1 mW for the division.
+ *   - On mains: the charge rate is the least-squares slope over the window
+ *     (GPIO_UPS_EST_MAINS_MIN_FIT samples spanning
+ *     GPIO_UPS_EST_MAINS_MIN_SPAN_MS).  "rising" = rate above
+ *     GPIO_UPS_EST_CHARGE_PERMILLE_MIN per mille of energy_full per minute.
+ *     charging = rising, or (no rate yet and capacity below
+ *     GPIO_UPS_EST_FULL_PCT).  full = capacity >= GPIO_UPS_EST_FULL_PCT and
+ *     not rising.  Neither (steady below GPIO_UPS_EST_FULL_PCT) means the
+ *     charger stopped short of voltage_max_uv.  time_to_full from the
+ *     voltage slope for a supercapacitor (constant-current charging makes
+ *     the voltage, not the energy, linear in time), from the energy slope
+ *     for a battery.
  */
 #include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/types.h>
 
 #include "gpio-ups-energy.h"
+
+#define PPM			1000000U
+/* noise margin of the plausibility check: voltage_max / this */
+#define GPIO_UPS_EST_NOISE_MARGIN_DIV	32
+/* the fit keeps energies below 2^GPIO_UPS_EST_FIT_BITS (scaled) */
+#define GPIO_UPS_EST_FIT_BITS	36
+/* minimum power used as divisor for time to empty */
+#define GPIO_UPS_EST_MIN_DIV_UW	1000
+
+static bool gpio_ups_is_cap(const struct gpio_ups_store *store)
+{
+	return store->type == GPIO_UPS_STORE_SUPERCAP;
+}
+
+static u32 gpio_ups_max_load_uw(const struct gpio_ups_store *store)
+{
+	return store->max_load_uw ? store->max_load_uw : GPIO_UPS_MAX_POWER_UW;
+}
 
 /**
  * gpio_ups_store_validate() - check a store description
  * @store: description
  *
+ * Rejects what no real store can be: cut-off at or above the charge
+ * voltage, efficiency 0 or above 100 %, no capacitance or energy, values
+ * beyond the documented ranges, OCV tables that are not ordered.
+ *
  * Return: 0 when usable, -EINVAL otherwise.
  */
 int gpio_ups_store_validate(const struct gpio_ups_store *store)
 {
+	unsigned int i;
+
+	if (!store)
+		return -EINVAL;
+	if (store->type == GPIO_UPS_STORE_NONE)
+		return 0;
+	if (store->type != GPIO_UPS_STORE_SUPERCAP &&
+	    store->type != GPIO_UPS_STORE_BATTERY)
+		return -EINVAL;
+	if (!store->voltage_max_uv ||
+	    store->voltage_max_uv > GPIO_UPS_MAX_VOLTAGE_UV ||
+	    store->voltage_min_uv >= store->voltage_max_uv)
+		return -EINVAL;
+	if (!store->efficiency_pct || store->efficiency_pct > 100)
+		return -EINVAL;
+	if (store->resistance_uohm > GPIO_UPS_MAX_RESISTANCE_UOHM ||
+	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW ||
+	    store->max_load_uw > GPIO_UPS_MAX_POWER_UW)
+		return -EINVAL;
+	if (store->type == GPIO_UPS_STORE_SUPERCAP) {
+		if (!store->capacitance_uf ||
+		    store->capacitance_uf > GPIO_UPS_MAX_CAPACITANCE_UF)
+			return -EINVAL;
+		return 0;
+	}
+	if (!store->energy_full_design_uwh ||
+	    store->energy_full_design_uwh > GPIO_UPS_MAX_ENERGY_UWH)
+		return -EINVAL;
+	if (store->ocv_points < 2 ||
+	    store->ocv_points > GPIO_UPS_OCV_MAX_POINTS)
+		return -EINVAL;
+	for (i = 0; i < store->ocv_points; i++) {
+		if (store->ocv[i].pct > 100 ||
+		    store->ocv[i].ocv_uv > GPIO_UPS_MAX_VOLTAGE_UV)
+			return -EINVAL;
+		if (i && (store->ocv[i].ocv_uv >= store->ocv[i - 1].ocv_uv ||
+			  store->ocv[i].pct > store->ocv[i - 1].pct))
+			return -EINVAL;
+	}
 	return 0;
 }
 
 /**
- * gpio_ups_energy_uj() - usable energy at a voltage
- * @store: description
- * @voltage_uv: store voltage
+ * gpio_ups_ocv2cap_ppm() - state of charge from an open-circuit voltage
+ * @store: battery description (OCV table ordered by falling voltage)
+ * @ocv_uv: open-circuit voltage
  *
- * Return: usable energy in microjoule.
+ * Linear interpolation between the two table points around @ocv_uv, as
+ * power_supply_batinfo_ocv2cap() does, but in parts per million; clamped
+ * to the first/last point outside the table.
+ *
+ * Return: state of charge, 0..1000000.
+ */
+u32 gpio_ups_ocv2cap_ppm(const struct gpio_ups_store *store, u32 ocv_uv)
+{
+	const struct gpio_ups_ocv_point *o = store->ocv;
+	unsigned int n = min_t(unsigned int, store->ocv_points,
+			       GPIO_UPS_OCV_MAX_POINTS);
+	unsigned int i;
+	u64 frac;
+
+	if (!n)
+		return 0;
+	if (ocv_uv >= o[0].ocv_uv)
+		return o[0].pct * (PPM / 100);
+	for (i = 1; i < n; i++) {
+		if (ocv_uv < o[i].ocv_uv)
+			continue;
+		if (o[i - 1].ocv_uv <= o[i].ocv_uv)
+			return o[i].pct * (PPM / 100);
+		/* (pct[i-1]-pct[i]) * 1e4 * (v - ocv[i]) <= 1e6 * 3e7 */
+		frac = div_u64((u64)(o[i - 1].pct - o[i].pct) * (PPM / 100) *
+			       (ocv_uv - o[i].ocv_uv),
+			       o[i - 1].ocv_uv - o[i].ocv_uv);
+		return o[i].pct * (PPM / 100) + (u32)frac;
+	}
+	return o[n - 1].pct * (PPM / 100);
+}
+
+/* energy of the supercapacitor between v_uv and vmin_uv, in uJ */
+static u64 gpio_ups_cap_energy_uj(const struct gpio_ups_store *store,
+				  u32 v_uv, u32 vmin_uv)
+{
+	u64 v2, vmin2;
+
+	/* keep the squares below 2^52: no reading needs more than 2 x 30 V */
+	v_uv = min_t(u32, v_uv, 2 * GPIO_UPS_MAX_VOLTAGE_UV);
+	if (v_uv <= vmin_uv)
+		return 0;
+	v2 = (u64)v_uv * v_uv;
+	vmin2 = (u64)vmin_uv * vmin_uv;
+	/*
+	 * uJ = uF * uV^2 * 1e-12 / 2 * pct / 100
+	 * (C * eta) <= 3e9 * 100 < 2^39, (V^2 - Vmin^2) < 2^52: the 128-bit
+	 * intermediate of mul_u64_u64_div_u64() holds it, and the result
+	 * (<= 5.4e12 uJ) fits u64.
+	 */
+	return mul_u64_u64_div_u64((u64)store->capacitance_uf *
+				   store->efficiency_pct, v2 - vmin2,
+				   200000000000000ULL);
+}
+
+static u64 gpio_ups_bat_full_uj(const struct gpio_ups_store *store)
+{
+	/* <= 2e9 uWh * 3600 * 100 < 2^60 */
+	return div_u64(min_t(u64, store->energy_full_design_uwh,
+			     GPIO_UPS_MAX_ENERGY_UWH) * 3600 *
+		       store->efficiency_pct, 100);
+}
+
+static u64 gpio_ups_bat_energy_uj(const struct gpio_ups_store *store,
+				  u32 ocv_uv)
+{
+	u32 soc = gpio_ups_ocv2cap_ppm(store, ocv_uv);
+	u32 soc_min = gpio_ups_ocv2cap_ppm(store, store->voltage_min_uv);
+
+	if (ocv_uv <= store->voltage_min_uv || soc <= soc_min)
+		return 0;
+	if (soc_min >= PPM)
+		return 0;
+	return mul_u64_u64_div_u64(gpio_ups_bat_full_uj(store), soc - soc_min,
+				   PPM - soc_min);
+}
+
+/**
+ * gpio_ups_energy_uj() - usable energy at an open-circuit voltage
+ * @store: description
+ * @voltage_uv: store voltage (no load, or already compensated for I * R)
+ *
+ * Return: energy the load receives until the converter cuts off, in
+ * microjoule (0 at or below the cut-off or for a GPIO-only store).
  */
 u64 gpio_ups_energy_uj(const struct gpio_ups_store *store, u32 voltage_uv)
 {
-	return 0;
+	switch (store->type) {
+	case GPIO_UPS_STORE_SUPERCAP:
+		return gpio_ups_cap_energy_uj(store, voltage_uv,
+					      store->voltage_min_uv);
+	case GPIO_UPS_STORE_BATTERY:
+		return gpio_ups_bat_energy_uj(store, voltage_uv);
+	default:
+		return 0;
+	}
 }
 
 /**
  * gpio_ups_energy_full_uj() - usable energy when charged
  * @store: description
  *
- * Return: usable energy in microjoule.
+ * Return: usable energy at voltage_max_uv (supercapacitor) or
+ * energy_full_design times efficiency (battery), in microjoule.
  */
 u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store)
 {
-	return 0;
+	switch (store->type) {
+	case GPIO_UPS_STORE_SUPERCAP:
+		return gpio_ups_cap_energy_uj(store, store->voltage_max_uv,
+					      store->voltage_min_uv);
+	case GPIO_UPS_STORE_BATTERY:
+		return gpio_ups_bat_energy_uj(store, U32_MAX);
+	default:
+		return 0;
+	}
+}
+
+/* I * R in uV; i_ua > 0 while discharging */
+static s64 gpio_ups_ir_uv(const struct gpio_ups_store *store, s32 i_ua)
+{
+	/* |I| < 2^31 uA, R <= 1e7 uohm: product < 2^55 */
+	return div_s64((s64)i_ua * store->resistance_uohm, PPM);
+}
+
+/*
+ * Usable energy for a reading; with a current, compensate the reading and
+ * (supercapacitor) the cut-off for I * R.  Also returns the open-circuit
+ * voltage used.
+ */
+static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
+				     u32 v_uv, bool has_i, s32 i_ua,
+				     u32 *ocv_uv)
+{
+	s64 ir = has_i ? gpio_ups_ir_uv(store, i_ua) : 0;
+	s64 ocv = clamp_t(s64, (s64)v_uv + ir, 0, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
+	s64 vmin = store->voltage_min_uv;
+
+	*ocv_uv = (u32)ocv;
+	if (store->type == GPIO_UPS_STORE_SUPERCAP) {
+		if (ir > 0)
+			vmin = min_t(s64, vmin + ir, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
+		return gpio_ups_cap_energy_uj(store, (u32)ocv, (u32)vmin);
+	}
+	return gpio_ups_energy_uj(store, (u32)ocv);
+}
+
+/* energy that a voltage change of dv_uv around v_uv is worth */
+static u64 gpio_ups_margin_uj(const struct gpio_ups_store *store, u32 v_uv,
+			      u32 dv_uv, bool up)
+{
+	u64 e = gpio_ups_energy_uj(store, v_uv);
+
+	if (up)
+		return gpio_ups_energy_uj(store, v_uv + dv_uv) - e;
+	return e - gpio_ups_energy_uj(store, v_uv > dv_uv ? v_uv - dv_uv : 0);
+}
+
+/* largest plausible store current at v_uv, in uA */
+static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
+				   u32 v_uv)
+{
+	u32 floor_uv = max3(v_uv, store->voltage_min_uv,
+			    store->voltage_max_uv / 10);
+	/* max store power (uW) = load * 100 / eta; uW * 1e6 / uV = uA */
+	u64 p_uw = div_u64((u64)gpio_ups_max_load_uw(store) * 100,
+			   store->efficiency_pct);
+
+	return div_u64(p_uw * PPM, max_t(u32, floor_uv, 1));
+}
+
+/* voltage margin for plausibility: I_max * R plus noise */
+static u32 gpio_ups_margin_uv(const struct gpio_ups_store *store, u32 v_uv)
+{
+	u64 ir = div_u64(gpio_ups_max_current_ua(store, v_uv) *
+			 store->resistance_uohm, PPM);
+
+	return (u32)min_t(u64, ir, GPIO_UPS_MAX_VOLTAGE_UV) +
+	       store->voltage_max_uv / GPIO_UPS_EST_NOISE_MARGIN_DIV;
+}
+
+static void gpio_ups_win_reset(struct gpio_ups_estimator *e)
+{
+	e->priv.head = 0;
+	e->priv.count = 0;
+	e->priv.npend = 0;
+	e->priv.pend_sign = 0;
+	memset(&e->priv.fit, 0, sizeof(e->priv.fit));
+}
+
+static struct gpio_ups_est_point *gpio_ups_win_at(struct gpio_ups_estimator *e,
+						  unsigned int i)
+{
+	return &e->priv.win[(e->priv.head + i) % GPIO_UPS_EST_WINDOW];
+}
+
+static void gpio_ups_win_push(struct gpio_ups_estimator *e,
+			      const struct gpio_ups_est_point *pt)
+{
+	u64 span = e->priv.on_mains ? GPIO_UPS_EST_MAINS_SPAN_MS :
+				      GPIO_UPS_EST_SPAN_MS;
+
+	if (e->priv.count == GPIO_UPS_EST_WINDOW) {
+		e->priv.head = (e->priv.head + 1) % GPIO_UPS_EST_WINDOW;
+		e->priv.count--;
+	}
+	*gpio_ups_win_at(e, e->priv.count) = *pt;
+	e->priv.count++;
+	while (e->priv.count > 1 &&
+	       pt->t_ms - gpio_ups_win_at(e, 0)->t_ms > span) {
+		e->priv.head = (e->priv.head + 1) % GPIO_UPS_EST_WINDOW;
+		e->priv.count--;
+	}
+}
+
+/*
+ * Least-squares line through (t, E) and (t, V) of the window.
+ *
+ * Overflow: the window spans at most 120 s, so |t - mean| < 2^17 ms;
+ * energies are scaled down by priv.shift to below 2^36 (readings are at
+ * most 110 % of voltage_max, i.e. 1.21 x energy_full, < 2^37), so each
+ * product is < 2^54 and a sum of 64 of them < 2^60.
+ */
+static void gpio_ups_fit(struct gpio_ups_estimator *e)
+{
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	unsigned int n = e->priv.count, i, sh = e->priv.shift;
+	const struct gpio_ups_est_point *p;
+	u64 st = 0, se = 0, sv = 0, mt, me, mv, t0, sabs = 0;
+	s64 sxx = 0, sxe = 0, sxv = 0, dt, de, res;
+	u64 q;
+
+	memset(f, 0, sizeof(*f));
+	f->n = n;
+	if (!n)
+		return;
+	t0 = gpio_ups_win_at(e, 0)->t_ms;
+	p = gpio_ups_win_at(e, n - 1);
+	f->t_last_ms = p->t_ms;
+	f->e_last_uj = p->e_uj;
+	f->v_last_uv = p->v_uv;
+	f->span_ms = p->t_ms - t0;
+	if (n < 2 || !f->span_ms)
+		return;
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(e, i);
+		st += p->t_ms - t0;
+		se += p->e_uj >> sh;
+		sv += p->v_uv;
+	}
+	mt = div_u64(st + n / 2, n);
+	me = div_u64(se + n / 2, n);
+	mv = div_u64(sv + n / 2, n);
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(e, i);
+		dt = (s64)(p->t_ms - t0) - (s64)mt;
+		de = (s64)(p->e_uj >> sh) - (s64)me;
+		sxx += dt * dt;
+		sxe += dt * de;
+		sxv += dt * ((s64)p->v_uv - (s64)mv);
+	}
+	if (sxx <= 0)
+		return;
+	f->sxx = sxx;
+	f->sxv = sxv;
+	/* power in uW = -(dE/dt in uJ/ms) * 1000, guarded against garbage */
+	q = div64_u64(abs(sxe), sxx);
+	if (q > (1ULL << 40))
+		f->power_uw = sxe < 0 ? S64_MAX : S64_MIN;
+	else
+		f->power_uw = (s64)mul_u64_u64_div_u64(abs(sxe), 1000ULL << sh,
+						      sxx) * (sxe < 0 ? 1 : -1);
+	/* value of the line at the newest sample */
+	dt = (s64)(f->t_last_ms - t0) - (s64)mt;
+	de = div64_s64(sxe * dt, sxx);
+	f->e_last_uj = (u64)max_t(s64, (s64)me + de, 0) << sh;
+	de = div64_s64(sxv * dt, sxx);
+	f->v_last_uv = (u32)clamp_t(s64, (s64)mv + de, 0, U32_MAX);
+	if (n < 3)
+		return;
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(e, i);
+		dt = (s64)(p->t_ms - t0) - (s64)mt;
+		res = (s64)(p->e_uj >> sh) - (s64)me - div64_s64(sxe * dt, sxx);
+		sabs += abs(res);
+	}
+	/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
+	f->sigma_uj = div_u64(sabs * 5, 4 * (n - 2)) << sh;
+}
+
+/* energy the fitted line predicts at t_ms */
+static u64 gpio_ups_fit_predict(const struct gpio_ups_estimator *e, u64 t_ms)
+{
+	const struct gpio_ups_est_fit *f = &e->priv.fit;
+	s64 dt = (s64)(t_ms - f->t_last_ms);
+	s64 de = div_s64((s64)min_t(u64, abs(f->power_uw), S32_MAX) *
+			 min_t(s64, dt, GPIO_UPS_EST_MAINS_SPAN_MS), 1000);
+
+	if (f->power_uw < 0)
+		de = -de;
+	return (u64)max_t(s64, (s64)f->e_last_uj - de, 0);
+}
+
+static bool gpio_ups_fit_ready(const struct gpio_ups_estimator *e)
+{
+	const struct gpio_ups_est_fit *f = &e->priv.fit;
+
+	if (e->priv.on_mains)
+		return f->n >= GPIO_UPS_EST_MAINS_MIN_FIT &&
+		       f->span_ms >= GPIO_UPS_EST_MAINS_MIN_SPAN_MS;
+	return f->n >= GPIO_UPS_EST_MIN_FIT &&
+	       f->span_ms >= GPIO_UPS_EST_MIN_SPAN_MS;
 }
 
 /**
@@ -49,21 +466,29 @@ u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store)
 void gpio_ups_est_init(struct gpio_ups_estimator *e,
 		       const struct gpio_ups_store *store)
 {
+	u64 full;
+
 	memset(e, 0, sizeof(*e));
 	e->store = store;
+	if (!store || store->type == GPIO_UPS_STORE_NONE)
+		return;
+	full = gpio_ups_energy_full_uj(store);
+	/* energies up to 121 % of full must stay below 2^FIT_BITS */
+	while ((full >> e->priv.shift) >= (1ULL << (GPIO_UPS_EST_FIT_BITS - 1)))
+		e->priv.shift++;
+	e->est.energy_full_uj = full;
 }
 
-/**
- * gpio_ups_est_update() - feed one sample
- * @e: estimator
- * @s: sample
- *
- * Return: 0 when used, -ERANGE when rejected.
- */
-int gpio_ups_est_update(struct gpio_ups_estimator *e,
-			const struct gpio_ups_sample *s)
+static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
 {
-	return 0;
+	struct gpio_ups_estimate *est = &e->est;
+
+	est->power_valid = false;
+	est->power_measured = false;
+	est->tte_valid = false;
+	est->ttf_valid = false;
+	est->charging = false;
+	est->full = false;
 }
 
 /**
@@ -71,20 +496,335 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
  * @e: estimator
  * @on_mains: new debounced state
  * @now_ms: time of the change
+ *
+ * Restarts the fit window (the next GPIO_UPS_EST_SKIP_MS of samples are not
+ * fitted) and, on the switch to backup, the load measurement.  The energy
+ * estimate stays valid.
  */
 void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
 				u64 now_ms)
 {
+	if (e->priv.mains_known && e->priv.on_mains == on_mains)
+		return;
+	e->priv.mains_known = true;
+	e->priv.on_mains = on_mains;
+	e->priv.switch_ms = now_ms;
+	gpio_ups_win_reset(e);
+	e->priv.have_measured = false;
+	e->priv.have_avg = false;
+	gpio_ups_est_clear_outputs(e);
 }
 
 /**
  * gpio_ups_est_invalidate() - forget the estimate (ADC lost)
  * @e: estimator
  * @now_ms: time
+ *
+ * Everything measured is dropped; the next valid sample starts afresh.
+ * The rejected counter is kept.
  */
 void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
 {
+	u64 full = e->est.energy_full_uj;
+
 	memset(&e->est, 0, sizeof(e->est));
+	e->est.energy_full_uj = full;
+	gpio_ups_win_reset(e);
+	e->priv.have_last = false;
+	e->priv.bad_run = 0;
+	e->priv.have_measured = false;
+	e->priv.have_avg = false;
+}
+
+/* mean V * I power over the newest GPIO_UPS_EST_VI_AVG_MS of the window */
+static bool gpio_ups_vi_power(struct gpio_ups_estimator *e, u32 *p_uw)
+{
+	unsigned int i, n = 0;
+	u64 sum = 0, t_last;
+	const struct gpio_ups_est_point *p;
+
+	if (!e->priv.count)
+		return false;
+	t_last = gpio_ups_win_at(e, e->priv.count - 1)->t_ms;
+	for (i = e->priv.count; i-- > 0;) {
+		p = gpio_ups_win_at(e, i);
+		if (!p->has_i || t_last - p->t_ms > GPIO_UPS_EST_VI_AVG_MS)
+			break;
+		sum += p->p_uw;
+		n++;
+	}
+	if (!n)
+		return false;
+	*p_uw = (u32)div_u64(sum + n / 2, n);
+	return true;
+}
+
+static u32 gpio_ups_tte_s(u64 e_uj, u32 p_uw)
+{
+	return (u32)min_t(u64, div_u64(e_uj, max_t(u32, p_uw,
+						   GPIO_UPS_EST_MIN_DIV_UW)),
+			  U32_MAX);
+}
+
+static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
+				 const struct gpio_ups_est_point *raw)
+{
+	const struct gpio_ups_store *store = e->store;
+	struct gpio_ups_estimate *est = &e->est;
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	bool ready = gpio_ups_fit_ready(e);
+	u64 full = est->energy_full_uj, energy;
+	u32 p_uw = 0;
+	bool have_p = false, measured = false, fresh = false;
+
+	gpio_ups_est_clear_outputs(e);
+	est->energy_valid = true;
+	if (!e->priv.on_mains && ready) {
+		energy = f->e_last_uj;
+		est->voltage_uv = f->v_last_uv;
+	} else {
+		energy = raw->e_uj;
+		est->voltage_uv = raw->v_uv;
+	}
+	est->energy_uj = min(energy, full);
+	est->capacity_pct = full ? (u32)min_t(u64, div64_u64(est->energy_uj * 100 +
+							     full / 2, full), 100) : 0;
+
+	if (e->priv.on_mains) {
+		s64 rate_uw;
+		u64 thr_uw = div_u64(full * GPIO_UPS_EST_CHARGE_PERMILLE_MIN,
+				     1000 * 60);
+		bool rising = false, have_rate = ready;
+
+		/* charge rate: slope of energy, positive while charging */
+		rate_uw = have_rate ? -f->power_uw : 0;
+		if (have_rate)
+			rising = rate_uw > 0 && (u64)rate_uw > thr_uw;
+		est->charging = rising || (!have_rate &&
+			est->capacity_pct < GPIO_UPS_EST_FULL_PCT);
+		est->full = !rising &&
+			est->capacity_pct >= GPIO_UPS_EST_FULL_PCT;
+		if (est->full)
+			est->charging = false;
+		if (rising && gpio_ups_is_cap(store) && f->sxv > 0 &&
+		    est->voltage_uv < store->voltage_max_uv) {
+			/* ms = dV * Sxx / Sxv; dV < 2^26, Sxx < 2^40 */
+			u64 ms = mul_u64_u64_div_u64(store->voltage_max_uv -
+						     est->voltage_uv,
+						     f->sxx, f->sxv);
+
+			est->ttf_s = (u32)min_t(u64, div_u64(ms, 1000), U32_MAX);
+			est->ttf_valid = true;
+		} else if (rising && !gpio_ups_is_cap(store)) {
+			est->ttf_s = (u32)min_t(u64, div64_u64(full - est->energy_uj,
+							       (u64)rate_uw), U32_MAX);
+			est->ttf_valid = true;
+		}
+		return;
+	}
+
+	/* on backup: load power */
+	if (gpio_ups_vi_power(e, &p_uw)) {
+		have_p = true;
+		measured = true;
+		fresh = true;
+	} else if (store->type == GPIO_UPS_STORE_BATTERY &&
+		   store->nominal_load_uw) {
+		p_uw = store->nominal_load_uw;
+		have_p = true;
+	} else if (ready) {
+		p_uw = (u32)clamp_t(s64, f->power_uw, 0, U32_MAX);
+		have_p = true;
+		measured = true;
+		fresh = true;
+	} else if (e->priv.have_measured) {
+		/* window restarting after a load step: last measurement */
+		p_uw = e->priv.measured_uw;
+		have_p = true;
+		measured = true;
+	} else if (store->nominal_load_uw) {
+		p_uw = store->nominal_load_uw;
+		have_p = true;
+	}
+	if (!have_p)
+		return;
+	if (measured && fresh) {
+		e->priv.have_measured = true;
+		e->priv.measured_uw = p_uw;
+	}
+	/*
+	 * Exponential average, alpha = dt / (tau + dt); seeded with the first
+	 * power, and again with the first measurement if a nominal load
+	 * seeded it.
+	 */
+	if (!e->priv.have_avg || (measured && !e->priv.avg_measured)) {
+		e->priv.avg_uw = p_uw;
+		e->priv.have_avg = true;
+		e->priv.avg_measured = measured;
+	} else {
+		u64 dt = raw->t_ms - e->priv.avg_ms;
+		s64 d = (s64)p_uw - e->priv.avg_uw;
+
+		dt = min_t(u64, dt, 100ULL * GPIO_UPS_EST_AVG_TAU_MS);
+		e->priv.avg_uw += div64_s64(d * (s64)dt,
+					    GPIO_UPS_EST_AVG_TAU_MS + (s64)dt);
+	}
+	e->priv.avg_ms = raw->t_ms;
+	est->power_valid = true;
+	est->power_measured = measured;
+	est->power_uw = p_uw;
+	est->power_avg_uw = (u32)clamp_t(s64, e->priv.avg_uw, 0, U32_MAX);
+	est->tte_valid = true;
+	est->tte_s = gpio_ups_tte_s(est->energy_uj, est->power_uw);
+	est->tte_avg_s = gpio_ups_tte_s(est->energy_uj, est->power_avg_uw);
+}
+
+/* plausibility against the last accepted sample */
+static bool gpio_ups_plausible(const struct gpio_ups_estimator *e,
+			       const struct gpio_ups_est_point *ref,
+			       const struct gpio_ups_est_point *pt)
+{
+	const struct gpio_ups_store *store = e->store;
+	u64 dt = min_t(u64, pt->t_ms - ref->t_ms, 3600ULL * 1000);
+	u32 dv = gpio_ups_margin_uv(store, ref->v_uv);
+	/* uW * ms / 1000 = uJ; <= 5e7 * 3.6e6 */
+	u64 drain = div_u64((u64)gpio_ups_max_load_uw(store) * dt, 1000);
+	u64 down = drain + gpio_ups_margin_uj(store, ref->v_uv, dv, false);
+	u64 up = gpio_ups_margin_uj(store, ref->v_uv, dv, true);
+
+	if (e->priv.on_mains)
+		up += drain;	/* charging: same bound as the load */
+	if (pt->e_uj + down < ref->e_uj)
+		return false;
+	if (pt->e_uj > ref->e_uj + up)
+		return false;
+	return true;
+}
+
+static int gpio_ups_reject(struct gpio_ups_estimator *e)
+{
+	if (e->rejected < U32_MAX)
+		e->rejected++;
+	return -ERANGE;
+}
+
+/**
+ * gpio_ups_est_update() - feed one sample
+ * @e: estimator
+ * @s: sample
+ *
+ * A sample whose @on_mains differs from the last known state counts as a
+ * mains transition at its time.
+ *
+ * Return: 0 when used (or held back as a possible load step), -ENODATA when
+ * it carries no voltage, -ERANGE when rejected as impossible (counted in
+ * @e->rejected), -EINVAL for a GPIO-only store.
+ */
+int gpio_ups_est_update(struct gpio_ups_estimator *e,
+			const struct gpio_ups_sample *s)
+{
+	const struct gpio_ups_store *store = e->store;
+	struct gpio_ups_est_point pt = { };
+	unsigned int i;
+	u64 vlimit;
+	u32 ocv;
+
+	if (!store || store->type == GPIO_UPS_STORE_NONE)
+		return -EINVAL;
+	if (!s->voltage_valid)
+		return -ENODATA;
+	if (!e->priv.mains_known || e->priv.on_mains != s->on_mains)
+		gpio_ups_est_mains_changed(e, s->on_mains, s->time_ms);
+
+	vlimit = (u64)store->voltage_max_uv *
+		 (100 + GPIO_UPS_EST_OVERVOLT_PCT) / 100;
+	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
+		return gpio_ups_reject(e);
+	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
+		return gpio_ups_reject(e);
+	if (s->current_valid) {
+		u64 imax = gpio_ups_max_current_ua(store, s->voltage_uv);
+
+		if ((u64)abs((s64)s->current_ua) > 2 * imax)
+			return gpio_ups_reject(e);
+	}
+
+	pt.t_ms = s->time_ms;
+	pt.v_uv = s->voltage_uv;
+	pt.has_i = s->current_valid;
+	pt.e_uj = gpio_ups_sample_energy_uj(store, pt.v_uv, pt.has_i,
+					    s->current_ua, &ocv);
+	if (pt.has_i && s->current_ua > 0) {
+		/* usable-side power: eta * V_oc * I; < 2^25 * 2^31 * 100 */
+		u64 p = div_u64((u64)ocv * (u64)s->current_ua *
+				store->efficiency_pct, 100 * PPM);
+
+		pt.p_uw = (u32)min_t(u64, p, U32_MAX);
+	}
+
+	if (e->priv.have_last && !gpio_ups_plausible(e, &e->priv.last, &pt)) {
+		/* the same new level GPIO_UPS_EST_RESYNC_RUN times: it is real */
+		if (e->priv.bad_run &&
+		    gpio_ups_plausible(e, &e->priv.bad, &pt))
+			e->priv.bad_run++;
+		else
+			e->priv.bad_run = 1;
+		e->priv.bad = pt;
+		if (e->priv.bad_run < GPIO_UPS_EST_RESYNC_RUN)
+			return gpio_ups_reject(e);
+		gpio_ups_reject(e);
+		gpio_ups_win_reset(e);
+		e->priv.have_measured = false;
+		e->priv.switch_ms = pt.t_ms;
+	}
+	e->priv.bad_run = 0;
+
+	if (pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS &&
+	    (!e->priv.count ||
+	     pt.t_ms > gpio_ups_win_at(e, e->priv.count - 1)->t_ms)) {
+		struct gpio_ups_est_fit *f = &e->priv.fit;
+
+		if (!e->priv.on_mains && !pt.has_i && gpio_ups_fit_ready(e)) {
+			/* load step or lone outlier? */
+			u64 pred = gpio_ups_fit_predict(e, pt.t_ms);
+			u64 floor = gpio_ups_margin_uj(store, pt.v_uv,
+						       GPIO_UPS_EST_NOISE_FLOOR_UV,
+						       false);
+			u64 lim = GPIO_UPS_EST_STEP_SIGMAS *
+				  max(f->sigma_uj, floor);
+			int sign = pt.e_uj > pred ? 1 : -1;
+
+			if (pt.e_uj > pred + lim || pt.e_uj + lim < pred) {
+				if (e->priv.npend && sign != e->priv.pend_sign) {
+					e->rejected += e->priv.npend;
+					e->priv.npend = 0;
+				}
+				e->priv.pend_sign = sign;
+				e->priv.pend[e->priv.npend++] = pt;
+				if (e->priv.npend < GPIO_UPS_EST_STEP_RUN)
+					return 0;
+				/* load step: restart after its first sample */
+				gpio_ups_win_reset(e);
+				for (i = 1; i < GPIO_UPS_EST_STEP_RUN; i++)
+					gpio_ups_win_push(e, &e->priv.pend[i]);
+				gpio_ups_fit(e);
+				e->priv.have_last = true;
+				e->priv.last = pt;
+				gpio_ups_est_publish(e, &pt);
+				return 0;
+			}
+			if (e->priv.npend) {
+				e->rejected += e->priv.npend;
+				e->priv.npend = 0;
+			}
+		}
+		gpio_ups_win_push(e, &pt);
+		gpio_ups_fit(e);
+	}
+	e->priv.have_last = true;
+	e->priv.last = pt;
+	gpio_ups_est_publish(e, &pt);
+	return 0;
 }
 
 /**

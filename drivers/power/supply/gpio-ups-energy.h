@@ -21,6 +21,50 @@
 #define GPIO_UPS_MAX_CAPACITANCE_UF	3000000000U	/* 3000 F */
 #define GPIO_UPS_MAX_VOLTAGE_UV		30000000U	/* 30 V */
 #define GPIO_UPS_MAX_POWER_UW		50000000U	/* 50 W */
+#define GPIO_UPS_MAX_ENERGY_UWH		2000000000ULL	/* 2 kWh (battery) */
+#define GPIO_UPS_MAX_RESISTANCE_UOHM	10000000U	/* 10 ohm */
+
+/*
+ * Estimator constants (see the comments in gpio-ups-energy.c for why).
+ *
+ * GPIO_UPS_EST_SKIP_MS: samples taken less than this long after a mains
+ *	transition are not used for the slope fit: right after the switch the
+ *	store voltage steps by I * ESR, which is not energy loss.
+ * GPIO_UPS_EST_MIN_FIT: samples (spanning GPIO_UPS_EST_MIN_SPAN_MS) needed
+ *	before the energy slope is published as a measured load.
+ * GPIO_UPS_EST_SPAN_MS / GPIO_UPS_EST_MAINS_SPAN_MS: longest time span of
+ *	the sliding window on backup / on mains (the window also holds at most
+ *	GPIO_UPS_EST_WINDOW samples).
+ * GPIO_UPS_EST_STEP_SIGMAS, GPIO_UPS_EST_STEP_RUN: a load step is detected
+ *	when GPIO_UPS_EST_STEP_RUN consecutive samples lie on the same side of
+ *	the fitted line by more than GPIO_UPS_EST_STEP_SIGMAS times the noise;
+ *	the window then restarts after the step.  A lone outlier is dropped
+ *	and counted as rejected.
+ * GPIO_UPS_EST_AVG_TAU_MS: time constant of the exponential average behind
+ *	power_avg_uw and tte_avg_s.
+ * GPIO_UPS_EST_OVERVOLT_PCT: readings above voltage_max_uv by more than
+ *	this are rejected as impossible.
+ * GPIO_UPS_EST_FULL_PCT: on mains, capacity at or above this and not
+ *	rising means full.
+ * GPIO_UPS_EST_CHARGE_PERMILLE_MIN: on mains, stored energy rising by more
+ *	than this many per mille of energy_full per minute means charging.
+ */
+#define GPIO_UPS_EST_SKIP_MS		200
+#define GPIO_UPS_EST_MIN_FIT		5
+#define GPIO_UPS_EST_MIN_SPAN_MS	400
+#define GPIO_UPS_EST_SPAN_MS		20000
+#define GPIO_UPS_EST_MAINS_SPAN_MS	120000
+#define GPIO_UPS_EST_MAINS_MIN_FIT	3
+#define GPIO_UPS_EST_MAINS_MIN_SPAN_MS	20000
+#define GPIO_UPS_EST_STEP_SIGMAS	4
+#define GPIO_UPS_EST_STEP_RUN		3
+#define GPIO_UPS_EST_RESYNC_RUN		3
+#define GPIO_UPS_EST_AVG_TAU_MS		5000
+#define GPIO_UPS_EST_VI_AVG_MS		500
+#define GPIO_UPS_EST_OVERVOLT_PCT	10
+#define GPIO_UPS_EST_NOISE_FLOOR_UV	1000
+#define GPIO_UPS_EST_FULL_PCT		98
+#define GPIO_UPS_EST_CHARGE_PERMILLE_MIN	2
 
 #define GPIO_UPS_OCV_MAX_POINTS		32
 #define GPIO_UPS_EST_WINDOW		64	/* samples kept for the slope fit */
@@ -53,6 +97,8 @@ struct gpio_ups_ocv_point {
  * @energy_full_design_uwh: battery: energy when full
  * @resistance_uohm: ESR / internal resistance, 0 when unknown
  * @nominal_load_uw: load assumed until a measurement exists, 0 when unknown
+ * @max_load_uw: largest plausible load; a reading implying a faster energy
+ *	drop is rejected.  0: GPIO_UPS_MAX_POWER_UW
  * @ocv_points: number of valid entries in @ocv
  * @ocv: battery open-circuit-voltage table
  */
@@ -65,6 +111,7 @@ struct gpio_ups_store {
 	u64 energy_full_design_uwh;
 	u32 resistance_uohm;
 	u32 nominal_load_uw;
+	u32 max_load_uw;
 	unsigned int ocv_points;
 	struct gpio_ups_ocv_point ocv[GPIO_UPS_OCV_MAX_POINTS];
 };
@@ -126,32 +173,66 @@ struct gpio_ups_estimate {
 	bool full;
 };
 
+/* one sample kept in the estimator window (implementation detail) */
+struct gpio_ups_est_point {
+	u64 t_ms;
+	u64 e_uj;
+	u32 v_uv;
+	u32 p_uw;	/* from V * I, when @has_i */
+	bool has_i;
+};
+
+/* result of a least-squares line fit over the window (implementation) */
+struct gpio_ups_est_fit {
+	unsigned int n;
+	u64 span_ms;
+	u64 t_last_ms;
+	u64 e_last_uj;		/* fitted energy at t_last_ms */
+	u32 v_last_uv;		/* fitted voltage at t_last_ms */
+	s64 power_uw;		/* -dE/dt */
+	s64 sxx, sxv;		/* for the voltage slope */
+	u64 sigma_uj;		/* noise: 1.25 * mean absolute residual */
+};
+
 /**
  * struct gpio_ups_estimator - estimator state; treat as opaque
  * @store: the store description (not owned)
  * @est: the current estimate (read it with gpio_ups_est_get())
  * @rejected: readings rejected as physically impossible, since init
- * @priv: implementation state (ring buffer of samples, filters)
+ * @priv: implementation state (window of samples, filters)
  */
 struct gpio_ups_estimator {
 	const struct gpio_ups_store *store;
 	struct gpio_ups_estimate est;
 	u32 rejected;
 	struct {
-		u64 t_ms[GPIO_UPS_EST_WINDOW];
-		u64 e_uj[GPIO_UPS_EST_WINDOW];
+		struct gpio_ups_est_point win[GPIO_UPS_EST_WINDOW];
 		unsigned int head, count;
-		u64 segment_start_ms;
-		u64 last_ms;
+		struct gpio_ups_est_point pend[GPIO_UPS_EST_STEP_RUN];
+		unsigned int npend;
+		int pend_sign;
+		struct gpio_ups_est_fit fit;
+		unsigned int shift;	/* energy scaling for the fit */
+		bool mains_known;
 		bool on_mains;
+		u64 switch_ms;
 		bool have_last;
-		u64 avg_state;
+		struct gpio_ups_est_point last;	/* last accepted sample */
+		unsigned int bad_run;
+		struct gpio_ups_est_point bad;	/* last rate-rejected sample */
+		bool have_measured;
+		u32 measured_uw;	/* last measured load in this outage */
+		bool have_avg;
+		bool avg_measured;
+		u64 avg_ms;
+		s64 avg_uw;
 	} priv;
 };
 
 int gpio_ups_store_validate(const struct gpio_ups_store *store);
 u64 gpio_ups_energy_uj(const struct gpio_ups_store *store, u32 voltage_uv);
 u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store);
+u32 gpio_ups_ocv2cap_ppm(const struct gpio_ups_store *store, u32 ocv_uv);
 void gpio_ups_est_init(struct gpio_ups_estimator *e,
 		       const struct gpio_ups_store *store);
 int gpio_ups_est_update(struct gpio_ups_estimator *e,
