@@ -1,0 +1,1251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gpio-ups: power supply driver for GPIO and ADC monitored UPS boards.
+ *
+ * The board reports "mains good" and, optionally, "backup low" on GPIO
+ * lines, may let the host read the store voltage (and current) through an
+ * IIO ADC, and may take a "shutdown" line from the host.  This file is the
+ * thin shell: it moves data between GPIO, IIO, power_supply, the reboot
+ * core and work items on one side, and the pure energy estimator
+ * (gpio-ups-energy.c) and shutdown policy (gpio-ups-policy.c) on the other.
+ *
+ * All state is protected by gpio_ups.lock; everything runs in process
+ * context (threaded IRQs and work items), so I2C GPIO expanders and ADCs
+ * that sleep are fine.
+ */
+
+#include <linux/device.h>
+#include <linux/devm-helpers.h>
+#include <linux/err.h>
+#include <linux/gpio/consumer.h>
+#include <linux/iio/consumer.h>
+#include <linux/interrupt.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/platform_device.h>
+#include <linux/pm.h>
+#include <linux/power_supply.h>
+#include <linux/property.h>
+#include <linux/reboot.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "gpio-ups.h"
+#include "gpio-ups-compat.h"
+#include "gpio-ups-energy.h"
+#include "gpio-ups-policy.h"
+
+#define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
+#define GPIO_UPS_MAX_DEBOUNCE_MS		60000
+#define GPIO_UPS_DEFAULT_SAMPLE_MS		100
+#define GPIO_UPS_MIN_SAMPLE_MS			20
+#define GPIO_UPS_MAX_SAMPLE_MS			10000
+/* On mains: sample while charging, and rarely once full (idle system). */
+#define GPIO_UPS_MAINS_CHARGING_SAMPLE_MS	10000
+#define GPIO_UPS_MAINS_FULL_SAMPLE_MS		60000
+/* Consecutive ADC errors after which the estimate is dropped. */
+#define GPIO_UPS_ADC_ERRORS_INVALID		3
+/* A capacity-only change is reported at most this often. */
+#define GPIO_UPS_CAPACITY_UEVENT_MS		1000
+/* Forced power-off delay once the energy is about to run out. */
+#define GPIO_UPS_EMERGENCY_FORCE_MS		1000
+
+/* capacity_level thresholds, in percent of usable energy */
+#define GPIO_UPS_LEVEL_HIGH_PCT			80
+#define GPIO_UPS_LEVEL_LOW_PCT			20
+
+struct gpio_ups;
+
+/**
+ * struct gpio_ups_line - one debounced input line
+ * @ups: owner
+ * @gpiod: the line
+ * @name: DT name, for messages
+ * @irq: its interrupt
+ * @debounce_ms: an alarm (mains lost / store low) must last this long
+ * @alarm_value: logical line value that means "alarm"
+ * @stable: debounced logical value
+ * @work: debounce timer
+ */
+struct gpio_ups_line {
+	struct gpio_ups *ups;
+	struct gpio_desc *gpiod;
+	const char *name;
+	int irq;
+	u32 debounce_ms;
+	int alarm_value;
+	int stable;
+	struct delayed_work work;
+};
+
+/**
+ * struct gpio_ups_seen - what was last reported to userspace
+ * @valid: a report was made
+ * @online: mains present
+ * @status: POWER_SUPPLY_STATUS_*
+ * @level: POWER_SUPPLY_CAPACITY_LEVEL_*
+ * @pstate: policy state
+ * @capacity_pct: capacity, or -1 when unknown
+ * @capacity_ms: when a capacity change was last reported
+ */
+struct gpio_ups_seen {
+	bool valid;
+	bool online;
+	int status;
+	int level;
+	enum gpio_ups_pstate pstate;
+	int capacity_pct;
+	u64 capacity_ms;
+};
+
+struct gpio_ups {
+	struct device *dev;
+	struct mutex lock;	/* protects everything below */
+	bool dead;		/* unbinding or shutting down: no new work */
+
+	struct gpio_ups_line pg;
+	struct gpio_ups_line lowbat;
+	bool has_lowbat;
+	struct gpio_desc *shutdown_gpiod;
+	bool shutdown_at_commit;
+	bool shutdown_asserted;
+
+	struct iio_channel *chan_voltage;
+	struct iio_channel *chan_current;
+	u32 sample_ms;
+	u32 adc_errors;		/* consecutive */
+	u32 adc_errors_total;
+
+	struct gpio_ups_store store;
+	struct gpio_ups_estimator est;
+	struct gpio_ups_policy policy;
+	u64 emergency_ms;
+
+	struct power_supply *psy;
+	struct power_supply *mains_psy;
+	struct power_supply_desc desc;
+	struct power_supply_desc mains_desc;
+	char *supplied_to[1];
+	const char *model_name;
+	const char *manufacturer;
+	struct gpio_ups_seen seen;
+
+	struct delayed_work sample_work;
+	struct delayed_work policy_work;
+	struct delayed_work emergency_work;
+};
+
+static void gpio_ups_real_poweroff(struct device *dev, const char *reason)
+{
+	dev_crit(dev, "shutdown committed (%s): powering off\n", reason);
+	orderly_poweroff(true);
+}
+
+static void gpio_ups_real_emergency(struct device *dev, const char *reason)
+{
+	dev_emerg(dev, "still up with the backup energy nearly gone: forcing power-off\n");
+	gpio_ups_hw_protection_poweroff(reason, GPIO_UPS_EMERGENCY_FORCE_MS);
+}
+
+static const struct gpio_ups_actions gpio_ups_real_actions = {
+	.poweroff = gpio_ups_real_poweroff,
+	.emergency = gpio_ups_real_emergency,
+};
+
+/* Replaced by the KUnit tests only. */
+const struct gpio_ups_actions *gpio_ups_actions = &gpio_ups_real_actions;
+
+static u64 gpio_ups_now_ms(void)
+{
+	return ktime_to_ms(ktime_get_boottime());
+}
+
+static unsigned long gpio_ups_delay(u64 when_ms, u64 now_ms)
+{
+	return when_ms > now_ms ? msecs_to_jiffies(min_t(u64, when_ms - now_ms,
+							 U32_MAX)) : 0;
+}
+
+static bool gpio_ups_on_mains(struct gpio_ups *ups)
+{
+	return ups->pg.stable != ups->pg.alarm_value;
+}
+
+static bool gpio_ups_low_battery(struct gpio_ups *ups)
+{
+	return ups->has_lowbat && ups->lowbat.stable == ups->lowbat.alarm_value;
+}
+
+static const struct gpio_ups_estimate *gpio_ups_estimate(struct gpio_ups *ups)
+{
+	return ups->chan_voltage ? gpio_ups_est_get(&ups->est) : NULL;
+}
+
+static int gpio_ups_status(struct gpio_ups *ups)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+
+	if (!gpio_ups_on_mains(ups))
+		return POWER_SUPPLY_STATUS_DISCHARGING;
+	if (est && est->energy_valid)
+		return est->full ? POWER_SUPPLY_STATUS_FULL :
+				   POWER_SUPPLY_STATUS_CHARGING;
+	/* No ADC: a low store on mains is being recharged. */
+	return gpio_ups_low_battery(ups) ? POWER_SUPPLY_STATUS_CHARGING :
+					   POWER_SUPPLY_STATUS_FULL;
+}
+
+static int gpio_ups_level(struct gpio_ups *ups)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+
+	if (ups->policy.state == GPIO_UPS_PSTATE_COMMITTED)
+		return POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL;
+	if (gpio_ups_low_battery(ups))
+		return POWER_SUPPLY_CAPACITY_LEVEL_LOW;
+	if (!est || !est->energy_valid)
+		return POWER_SUPPLY_CAPACITY_LEVEL_NORMAL;
+	if (gpio_ups_on_mains(ups) && est->full)
+		return POWER_SUPPLY_CAPACITY_LEVEL_FULL;
+	if (est->capacity_pct >= GPIO_UPS_LEVEL_HIGH_PCT)
+		return POWER_SUPPLY_CAPACITY_LEVEL_HIGH;
+	if (est->capacity_pct >= GPIO_UPS_LEVEL_LOW_PCT)
+		return POWER_SUPPLY_CAPACITY_LEVEL_NORMAL;
+	return POWER_SUPPLY_CAPACITY_LEVEL_LOW;
+}
+
+/*
+ * Send uevents for what changed since the last report: at once for
+ * online/status/level/policy state, at most once a second for capacity.
+ */
+static void gpio_ups_report_locked(struct gpio_ups *ups, u64 now_ms)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+	struct gpio_ups_seen *seen = &ups->seen;
+	bool online = gpio_ups_on_mains(ups);
+	int status = gpio_ups_status(ups);
+	int level = gpio_ups_level(ups);
+	int capacity = est && est->energy_valid ? est->capacity_pct : -1;
+	bool changed, mains_changed;
+
+	if (ups->dead)
+		return;
+
+	mains_changed = !seen->valid || seen->online != online;
+	changed = mains_changed || seen->status != status ||
+		  seen->level != level || seen->pstate != ups->policy.state;
+	if (!changed && seen->capacity_pct != capacity &&
+	    now_ms >= seen->capacity_ms + GPIO_UPS_CAPACITY_UEVENT_MS)
+		changed = true;
+	if (!seen->valid) {
+		/* The registration sent the first uevents. */
+		mains_changed = false;
+		changed = false;
+	}
+
+	seen->valid = true;
+	seen->online = online;
+	seen->status = status;
+	seen->level = level;
+	seen->pstate = ups->policy.state;
+	if (changed) {
+		seen->capacity_pct = capacity;
+		seen->capacity_ms = now_ms;
+		power_supply_changed(ups->psy);
+	}
+	if (mains_changed)
+		power_supply_changed(ups->mains_psy);
+}
+
+static void gpio_ups_assert_shutdown_locked(struct gpio_ups *ups)
+{
+	int ret;
+
+	if (!ups->shutdown_gpiod || ups->shutdown_asserted)
+		return;
+	ret = gpio_ups_gpiod_set(ups->shutdown_gpiod, 1);
+	if (ret)
+		dev_err(ups->dev, "cannot assert shutdown-gpios: %d\n", ret);
+	else
+		ups->shutdown_asserted = true;
+}
+
+/* Run the policy and act on its decision. */
+static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
+{
+	struct gpio_ups_policy_input in = {
+		.now_ms = now_ms,
+		.on_mains = gpio_ups_on_mains(ups),
+		.low_battery = gpio_ups_low_battery(ups),
+		.est = gpio_ups_estimate(ups),
+	};
+	struct gpio_ups_decision d;
+
+	if (ups->dead)
+		return;
+
+	gpio_ups_policy_step(&ups->policy, &in, &d);
+
+	if (d.commit) {
+		const char *reason = gpio_ups_reason_name(ups->policy.reason);
+
+		if (ups->shutdown_at_commit)
+			gpio_ups_assert_shutdown_locked(ups);
+		gpio_ups_actions->poweroff(ups->dev, reason);
+	}
+	if (d.emergency_ms != GPIO_UPS_NEVER && d.emergency_ms != ups->emergency_ms) {
+		ups->emergency_ms = d.emergency_ms;
+		mod_delayed_work(system_wq, &ups->emergency_work,
+				 gpio_ups_delay(d.emergency_ms, now_ms));
+	}
+	if (d.next_eval_ms != GPIO_UPS_NEVER)
+		mod_delayed_work(system_wq, &ups->policy_work,
+				 gpio_ups_delay(d.next_eval_ms, now_ms));
+
+	gpio_ups_report_locked(ups, now_ms);
+}
+
+static void gpio_ups_schedule_sample_locked(struct gpio_ups *ups,
+					    unsigned long delay)
+{
+	if (ups->chan_voltage && !ups->dead)
+		mod_delayed_work(system_freezable_power_efficient_wq,
+				 &ups->sample_work, delay);
+}
+
+static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
+{
+	struct gpio_ups *ups = line->ups;
+
+	if (line == &ups->pg) {
+		bool on_mains = gpio_ups_on_mains(ups);
+
+		dev_info(ups->dev, "mains %s\n", on_mains ? "restored" : "lost");
+		if (ups->chan_voltage)
+			gpio_ups_est_mains_changed(&ups->est, on_mains, now_ms);
+		/* One sample at every transition. */
+		gpio_ups_schedule_sample_locked(ups, 0);
+	} else {
+		dev_info(ups->dev, "backup store %s\n",
+			 gpio_ups_low_battery(ups) ? "low" : "no longer low");
+	}
+	gpio_ups_evaluate_locked(ups, now_ms);
+}
+
+/*
+ * An edge: an alarm (mains lost, store low) is reported once it has lasted
+ * debounce_ms; its end is reported at once.  A bounce back to the stable
+ * value cancels a pending alarm, so glitches produce no uevent at all.
+ */
+static void gpio_ups_line_edge(struct gpio_ups_line *line)
+{
+	struct gpio_ups *ups = line->ups;
+	int value = gpiod_get_value_cansleep(line->gpiod);
+
+	if (value < 0) {
+		dev_warn_ratelimited(ups->dev, "cannot read %s: %d\n",
+				     line->name, value);
+		return;
+	}
+
+	mutex_lock(&ups->lock);
+	if (ups->dead)
+		goto out;
+	if (value == line->stable) {
+		cancel_delayed_work(&line->work);
+	} else if (value == line->alarm_value && line->debounce_ms) {
+		mod_delayed_work(system_wq, &line->work,
+				 msecs_to_jiffies(line->debounce_ms));
+	} else {
+		cancel_delayed_work(&line->work);
+		line->stable = value;
+		gpio_ups_line_changed_locked(line, gpio_ups_now_ms());
+	}
+out:
+	mutex_unlock(&ups->lock);
+}
+
+static irqreturn_t gpio_ups_irq(int irq, void *data)
+{
+	gpio_ups_line_edge(data);
+	return IRQ_HANDLED;
+}
+
+static void gpio_ups_line_work(struct work_struct *work)
+{
+	struct gpio_ups_line *line = container_of(to_delayed_work(work),
+						  struct gpio_ups_line, work);
+	struct gpio_ups *ups = line->ups;
+	int value = gpiod_get_value_cansleep(line->gpiod);
+
+	if (value < 0) {
+		dev_warn_ratelimited(ups->dev, "cannot read %s: %d\n",
+				     line->name, value);
+		return;
+	}
+
+	mutex_lock(&ups->lock);
+	if (!ups->dead && value != line->stable) {
+		line->stable = value;
+		gpio_ups_line_changed_locked(line, gpio_ups_now_ms());
+	}
+	mutex_unlock(&ups->lock);
+}
+
+static unsigned long gpio_ups_next_sample_locked(struct gpio_ups *ups)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(&ups->est);
+
+	if (!gpio_ups_on_mains(ups))
+		return msecs_to_jiffies(ups->sample_ms);
+	if (est->energy_valid && est->full)
+		return msecs_to_jiffies(GPIO_UPS_MAINS_FULL_SAMPLE_MS);
+	return msecs_to_jiffies(GPIO_UPS_MAINS_CHARGING_SAMPLE_MS);
+}
+
+static void gpio_ups_sample_work(struct work_struct *work)
+{
+	struct gpio_ups *ups = container_of(to_delayed_work(work),
+					    struct gpio_ups, sample_work);
+	struct gpio_ups_sample s = { };
+	int uv = 0, ua = 0, ret, cret = 0;
+
+	/* The ADC may sleep (I2C): read it outside the lock. */
+	ret = iio_read_channel_processed_scale(ups->chan_voltage, &uv, 1000);
+	if (!ret && ups->chan_current)
+		cret = iio_read_channel_processed_scale(ups->chan_current, &ua,
+							1000);
+
+	mutex_lock(&ups->lock);
+	if (ups->dead)
+		goto out;
+
+	s.time_ms = gpio_ups_now_ms();
+	s.on_mains = gpio_ups_on_mains(ups);
+	if (ret < 0) {
+		ups->adc_errors_total++;
+		if (++ups->adc_errors == GPIO_UPS_ADC_ERRORS_INVALID) {
+			dev_warn(ups->dev,
+				 "ADC read failing (%d): no energy estimate until it recovers\n",
+				 ret);
+			gpio_ups_est_invalidate(&ups->est, s.time_ms);
+		}
+	} else {
+		if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
+			dev_info(ups->dev, "ADC readings are back\n");
+		ups->adc_errors = 0;
+		s.voltage_valid = true;
+		s.voltage_uv = uv;
+		if (ups->chan_current && !cret) {
+			s.current_valid = true;
+			s.current_ua = ua;
+		}
+		gpio_ups_est_update(&ups->est, &s);
+	}
+	gpio_ups_evaluate_locked(ups, s.time_ms);
+	gpio_ups_schedule_sample_locked(ups, gpio_ups_next_sample_locked(ups));
+out:
+	mutex_unlock(&ups->lock);
+}
+
+static void gpio_ups_policy_work(struct work_struct *work)
+{
+	struct gpio_ups *ups = container_of(to_delayed_work(work),
+					    struct gpio_ups, policy_work);
+
+	mutex_lock(&ups->lock);
+	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
+	mutex_unlock(&ups->lock);
+}
+
+static void gpio_ups_emergency_work(struct work_struct *work)
+{
+	struct gpio_ups *ups = container_of(to_delayed_work(work),
+					    struct gpio_ups, emergency_work);
+	const char *reason;
+
+	mutex_lock(&ups->lock);
+	if (ups->dead || ups->policy.state != GPIO_UPS_PSTATE_COMMITTED) {
+		mutex_unlock(&ups->lock);
+		return;
+	}
+	reason = gpio_ups_reason_name(ups->policy.reason);
+	mutex_unlock(&ups->lock);
+
+	gpio_ups_actions->emergency(ups->dev, reason);
+}
+
+/**
+ * gpio_ups_sys_off() - power-off preparation: tell the UPS to cut power
+ * @data: sys-off data; cb_data is the driver state
+ *
+ * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE only, so it runs on every
+ * power-off, whoever started it, and never on reboot or halt.  The line
+ * stays asserted until the UPS removes power.
+ *
+ * Return: NOTIFY_DONE.
+ */
+int gpio_ups_sys_off(struct sys_off_data *data)
+{
+	struct gpio_ups *ups = data->cb_data;
+
+	mutex_lock(&ups->lock);
+	gpio_ups_assert_shutdown_locked(ups);
+	mutex_unlock(&ups->lock);
+
+	return NOTIFY_DONE;
+}
+
+static int gpio_ups_get_property(struct power_supply *psy,
+				 enum power_supply_property psp,
+				 union power_supply_propval *val)
+{
+	struct gpio_ups *ups = power_supply_get_drvdata(psy);
+	const struct gpio_ups_estimate *est;
+	int ret = 0;
+
+	mutex_lock(&ups->lock);
+	est = gpio_ups_estimate(ups);
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_STATUS:
+		val->intval = gpio_ups_status(ups);
+		goto out;
+	case POWER_SUPPLY_PROP_PRESENT:
+		val->intval = 1;
+		goto out;
+	case POWER_SUPPLY_PROP_CAPACITY_LEVEL:
+		val->intval = gpio_ups_level(ups);
+		goto out;
+	case POWER_SUPPLY_PROP_SCOPE:
+		val->intval = POWER_SUPPLY_SCOPE_SYSTEM;
+		goto out;
+	case POWER_SUPPLY_PROP_MODEL_NAME:
+		val->strval = ups->model_name;
+		goto out;
+	case POWER_SUPPLY_PROP_MANUFACTURER:
+		val->strval = ups->manufacturer;
+		goto out;
+	case POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN:
+		val->intval = ups->store.voltage_min_uv;
+		goto out;
+	case POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN:
+		val->intval = ups->store.voltage_max_uv;
+		goto out;
+	case POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN:
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(gpio_ups_energy_full_uj(&ups->store)),
+				    INT_MAX);
+		goto out;
+	case POWER_SUPPLY_PROP_ENERGY_EMPTY:
+		val->intval = 0;
+		goto out;
+	default:
+		break;
+	}
+
+	/* Everything else is measured: -ENODATA until it is known. */
+	ret = -ENODATA;
+	if (!est || !est->energy_valid)
+		goto out;
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_VOLTAGE_NOW:
+		val->intval = est->voltage_uv;
+		break;
+	case POWER_SUPPLY_PROP_CAPACITY:
+		val->intval = est->capacity_pct;
+		break;
+	case POWER_SUPPLY_PROP_ENERGY_NOW:
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est->energy_uj), INT_MAX);
+		break;
+	case POWER_SUPPLY_PROP_ENERGY_FULL:
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est->energy_full_uj), INT_MAX);
+		break;
+	case POWER_SUPPLY_PROP_POWER_NOW:
+		if (!est->power_valid || gpio_ups_on_mains(ups))
+			goto out;
+		val->intval = est->power_uw;
+		break;
+	case POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW:
+		if (!est->tte_valid || gpio_ups_on_mains(ups))
+			goto out;
+		val->intval = est->tte_s;
+		break;
+	case POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG:
+		if (!est->tte_valid || gpio_ups_on_mains(ups))
+			goto out;
+		val->intval = est->tte_avg_s;
+		break;
+	case POWER_SUPPLY_PROP_TIME_TO_FULL_NOW:
+		if (!est->ttf_valid || !gpio_ups_on_mains(ups))
+			goto out;
+		val->intval = est->ttf_s;
+		break;
+	default:
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = 0;
+out:
+	mutex_unlock(&ups->lock);
+	return ret;
+}
+
+static int gpio_ups_mains_get_property(struct power_supply *psy,
+				       enum power_supply_property psp,
+				       union power_supply_propval *val)
+{
+	struct gpio_ups *ups = power_supply_get_drvdata(psy);
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_ONLINE:
+		mutex_lock(&ups->lock);
+		val->intval = gpio_ups_on_mains(ups);
+		mutex_unlock(&ups->lock);
+		return 0;
+	case POWER_SUPPLY_PROP_SCOPE:
+		val->intval = POWER_SUPPLY_SCOPE_SYSTEM;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const enum power_supply_property gpio_ups_gpio_props[] = {
+	POWER_SUPPLY_PROP_STATUS,
+	POWER_SUPPLY_PROP_PRESENT,
+	POWER_SUPPLY_PROP_CAPACITY_LEVEL,
+	POWER_SUPPLY_PROP_SCOPE,
+	POWER_SUPPLY_PROP_MODEL_NAME,
+	POWER_SUPPLY_PROP_MANUFACTURER,
+};
+
+static const enum power_supply_property gpio_ups_adc_props[] = {
+	POWER_SUPPLY_PROP_STATUS,
+	POWER_SUPPLY_PROP_PRESENT,
+	POWER_SUPPLY_PROP_CAPACITY_LEVEL,
+	POWER_SUPPLY_PROP_SCOPE,
+	POWER_SUPPLY_PROP_MODEL_NAME,
+	POWER_SUPPLY_PROP_MANUFACTURER,
+	POWER_SUPPLY_PROP_VOLTAGE_NOW,
+	POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN,
+	POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN,
+	POWER_SUPPLY_PROP_CAPACITY,
+	POWER_SUPPLY_PROP_ENERGY_NOW,
+	POWER_SUPPLY_PROP_ENERGY_FULL,
+	POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN,
+	POWER_SUPPLY_PROP_ENERGY_EMPTY,
+	POWER_SUPPLY_PROP_POWER_NOW,
+	POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW,
+	POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG,
+	POWER_SUPPLY_PROP_TIME_TO_FULL_NOW,
+};
+
+static const enum power_supply_property gpio_ups_mains_props[] = {
+	POWER_SUPPLY_PROP_ONLINE,
+	POWER_SUPPLY_PROP_SCOPE,
+};
+
+/* Extra sysfs attributes on the ups supply: the shutdown policy. */
+
+static struct gpio_ups *gpio_ups_from_attr_dev(struct device *dev)
+{
+	return power_supply_get_drvdata(dev_get_drvdata(dev));
+}
+
+static ssize_t policy_state_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	ssize_t len;
+
+	mutex_lock(&ups->lock);
+	len = sysfs_emit(buf, "%s\n", gpio_ups_pstate_name(ups->policy.state));
+	mutex_unlock(&ups->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(policy_state);
+
+static ssize_t shutdown_reason_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	ssize_t len;
+
+	mutex_lock(&ups->lock);
+	len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(ups->policy.reason));
+	mutex_unlock(&ups->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(shutdown_reason);
+
+static ssize_t adc_errors_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	ssize_t len;
+
+	mutex_lock(&ups->lock);
+	len = sysfs_emit(buf, "%u\n", ups->adc_errors_total);
+	mutex_unlock(&ups->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(adc_errors);
+
+static ssize_t rejected_samples_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	ssize_t len;
+
+	mutex_lock(&ups->lock);
+	len = sysfs_emit(buf, "%u\n", ups->est.rejected);
+	mutex_unlock(&ups->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(rejected_samples);
+
+/**
+ * struct gpio_ups_knob_attr - a policy knob as a sysfs attribute
+ * @attr: the attribute
+ * @knob: which knob
+ */
+struct gpio_ups_knob_attr {
+	struct device_attribute attr;
+	enum gpio_ups_knob knob;
+};
+
+static ssize_t gpio_ups_knob_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct gpio_ups_knob_attr *ka = container_of(attr, struct gpio_ups_knob_attr, attr);
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	u32 value;
+
+	mutex_lock(&ups->lock);
+	value = gpio_ups_policy_get(&ups->policy, ka->knob);
+	mutex_unlock(&ups->lock);
+	return sysfs_emit(buf, "%u\n", value);
+}
+
+static ssize_t gpio_ups_knob_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	struct gpio_ups_knob_attr *ka = container_of(attr, struct gpio_ups_knob_attr, attr);
+	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
+	u32 value;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &value);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ups->lock);
+	ret = gpio_ups_policy_set(&ups->policy, ka->knob, value);
+	if (!ret)
+		gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
+	mutex_unlock(&ups->lock);
+	return ret ? ret : count;
+}
+
+#define GPIO_UPS_KNOB(_name, _knob)					\
+	static struct gpio_ups_knob_attr gpio_ups_attr_##_name = {	\
+		.attr = __ATTR(_name, 0644, gpio_ups_knob_show,		\
+			       gpio_ups_knob_store),			\
+		.knob = _knob,						\
+	}
+
+GPIO_UPS_KNOB(auto_shutdown, GPIO_UPS_KNOB_AUTO_SHUTDOWN);
+GPIO_UPS_KNOB(shutdown_duration_ms, GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS);
+GPIO_UPS_KNOB(shutdown_margin_percent, GPIO_UPS_KNOB_MARGIN_PCT);
+GPIO_UPS_KNOB(shutdown_capacity_percent, GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT);
+GPIO_UPS_KNOB(shutdown_runtime_sec, GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S);
+GPIO_UPS_KNOB(max_backup_time_ms, GPIO_UPS_KNOB_MAX_BACKUP_MS);
+GPIO_UPS_KNOB(fallback_shutdown_ms, GPIO_UPS_KNOB_FALLBACK_MS);
+
+static struct attribute *gpio_ups_attrs[] = {
+	&dev_attr_policy_state.attr,
+	&dev_attr_shutdown_reason.attr,
+	&dev_attr_adc_errors.attr,
+	&dev_attr_rejected_samples.attr,
+	&gpio_ups_attr_auto_shutdown.attr.attr,
+	&gpio_ups_attr_shutdown_duration_ms.attr.attr,
+	&gpio_ups_attr_shutdown_margin_percent.attr.attr,
+	&gpio_ups_attr_shutdown_capacity_percent.attr.attr,
+	&gpio_ups_attr_shutdown_runtime_sec.attr.attr,
+	&gpio_ups_attr_max_backup_time_ms.attr.attr,
+	&gpio_ups_attr_fallback_shutdown_ms.attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(gpio_ups);
+
+/* Probe helpers */
+
+static int gpio_ups_read_u32(struct device *dev, const char *prop, u32 def,
+			     u32 min, u32 max, u32 *val)
+{
+	int ret = device_property_read_u32(dev, prop, val);
+
+	if (ret == -EINVAL) {	/* absent */
+		*val = def;
+		return 0;
+	}
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot read %s\n", prop);
+	if (*val < min || *val > max)
+		return dev_err_probe(dev, -EINVAL,
+				     "%s = %u is out of range [%u, %u]\n",
+				     prop, *val, min, max);
+	return 0;
+}
+
+static int gpio_ups_init_line(struct gpio_ups *ups, struct gpio_ups_line *line,
+			      const char *con_id, const char *prop_name,
+			      u32 debounce_ms, int alarm_value, bool optional)
+{
+	struct device *dev = ups->dev;
+
+	line->ups = ups;
+	line->name = prop_name;
+	line->alarm_value = alarm_value;
+	line->debounce_ms = debounce_ms;
+	if (optional)
+		line->gpiod = devm_gpiod_get_optional(dev, con_id, GPIOD_IN);
+	else
+		line->gpiod = devm_gpiod_get(dev, con_id, GPIOD_IN);
+	if (IS_ERR(line->gpiod))
+		return dev_err_probe(dev, PTR_ERR(line->gpiod),
+				     "cannot get %s: check the GPIO phandle and its controller\n",
+				     prop_name);
+	if (!line->gpiod)
+		return 0;
+
+	/* Let the controller filter glitches when it can (the BCM2835 can't). */
+	if (debounce_ms && !gpiod_set_debounce(line->gpiod, debounce_ms * 1000))
+		line->debounce_ms = 0;
+
+	line->irq = gpiod_to_irq(line->gpiod);
+	if (line->irq < 0)
+		return dev_err_probe(dev, line->irq,
+				     "%s: the GPIO controller gives no interrupt for this line\n",
+				     prop_name);
+
+	return devm_delayed_work_autocancel(dev, &line->work, gpio_ups_line_work);
+}
+
+static int gpio_ups_request_irq(struct gpio_ups *ups, struct gpio_ups_line *line)
+{
+	int ret;
+
+	if (!line->gpiod)
+		return 0;
+	ret = devm_request_threaded_irq(ups->dev, line->irq, NULL, gpio_ups_irq,
+					IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
+					IRQF_ONESHOT, line->name, line);
+	if (ret)
+		return dev_err_probe(ups->dev, ret, "cannot request IRQ %d for %s\n",
+				     line->irq, line->name);
+	return 0;
+}
+
+static int gpio_ups_get_adc(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+
+	ups->chan_voltage = devm_iio_channel_get(dev, "voltage");
+	if (IS_ERR(ups->chan_voltage)) {
+		int ret = PTR_ERR(ups->chan_voltage);
+
+		ups->chan_voltage = NULL;
+		if (ret == -ENODEV)
+			return 0;	/* no ADC: GPIO-only */
+		return dev_err_probe(dev, ret,
+				     "cannot get the \"voltage\" IIO channel: check io-channels/io-channel-names and the ADC driver\n");
+	}
+
+	ups->chan_current = devm_iio_channel_get(dev, "current");
+	if (IS_ERR(ups->chan_current)) {
+		int ret = PTR_ERR(ups->chan_current);
+
+		ups->chan_current = NULL;
+		if (ret != -ENODEV)
+			return dev_err_probe(dev, ret,
+					     "cannot get the \"current\" IIO channel\n");
+	}
+	return 0;
+}
+
+static int gpio_ups_parse_supercap(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	struct gpio_ups_store *st = &ups->store;
+	int ret;
+
+	st->type = GPIO_UPS_STORE_SUPERCAP;
+	ret = gpio_ups_read_u32(dev, "capacitance-microfarads", 0, 1,
+				GPIO_UPS_MAX_CAPACITANCE_UF, &st->capacitance_uf);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "voltage-max-design-microvolt", 0, 1,
+					GPIO_UPS_MAX_VOLTAGE_UV, &st->voltage_max_uv);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "voltage-min-design-microvolt", 0, 0,
+					GPIO_UPS_MAX_VOLTAGE_UV, &st->voltage_min_uv);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "efficiency-percent", 85, 1, 100,
+					&st->efficiency_pct);
+	if (ret)
+		return ret;
+	if (!st->voltage_max_uv)
+		return dev_err_probe(dev, -EINVAL,
+				     "capacitance-microfarads needs voltage-max-design-microvolt\n");
+	return 0;
+}
+
+static int gpio_ups_parse_battery(struct gpio_ups *ups)
+{
+	struct gpio_ups_store *st = &ups->store;
+	struct power_supply_battery_info *info;
+	unsigned int i, n;
+	int ret;
+
+	ret = power_supply_get_battery_info(ups->psy, &info);
+	if (ret)
+		return dev_err_probe(ups->dev, ret,
+				     "cannot read the monitored-battery node\n");
+
+	st->type = GPIO_UPS_STORE_BATTERY;
+	if (info->energy_full_design_uwh > 0)
+		st->energy_full_design_uwh = info->energy_full_design_uwh;
+	if (info->voltage_max_design_uv > 0)
+		st->voltage_max_uv = info->voltage_max_design_uv;
+	if (info->voltage_min_design_uv > 0)
+		st->voltage_min_uv = info->voltage_min_design_uv;
+	if (info->factory_internal_resistance_uohm > 0)
+		st->resistance_uohm = info->factory_internal_resistance_uohm;
+	st->efficiency_pct = 100;
+
+	n = info->ocv_table_size[0] > 0 ? info->ocv_table_size[0] : 0;
+	n = min_t(unsigned int, n, GPIO_UPS_OCV_MAX_POINTS);
+	for (i = 0; i < n && info->ocv_table[0]; i++) {
+		st->ocv[i].ocv_uv = max(info->ocv_table[0][i].ocv, 0);
+		st->ocv[i].pct = clamp(info->ocv_table[0][i].capacity, 0, 100);
+	}
+	st->ocv_points = i;
+	power_supply_put_battery_info(ups->psy, info);
+	return 0;
+}
+
+static int gpio_ups_parse_policy(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	struct gpio_ups_policy_cfg cfg;
+	enum gpio_ups_knob knob;
+	char prop[48];
+	u32 val;
+	int ret;
+
+	gpio_ups_policy_cfg_defaults(&cfg);
+	gpio_ups_policy_init(&ups->policy, &cfg, gpio_ups_on_mains(ups),
+			     gpio_ups_now_ms());
+
+	/* Each knob's DT property is its sysfs name with dashes. */
+	for (knob = 0; knob < GPIO_UPS_KNOB_COUNT; knob++) {
+		if (knob == GPIO_UPS_KNOB_AUTO_SHUTDOWN)
+			continue;
+		strscpy(prop, gpio_ups_knob_name(knob), sizeof(prop));
+		strreplace(prop, '_', '-');
+		ret = device_property_read_u32(dev, prop, &val);
+		if (ret == -EINVAL)
+			continue;
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot read %s\n", prop);
+		if (gpio_ups_policy_set(&ups->policy, knob, val))
+			return dev_err_probe(dev, -EINVAL,
+					     "%s = %u is out of range (see the gpio-ups binding)\n",
+					     prop, val);
+	}
+	return 0;
+}
+
+/* devm action, registered last so it runs first on unbind. */
+static void gpio_ups_stop(void *data)
+{
+	struct gpio_ups *ups = data;
+
+	mutex_lock(&ups->lock);
+	if (!gpio_ups_on_mains(ups) &&
+	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED)
+		dev_warn(ups->dev,
+			 "unbound while on backup power: no automatic shutdown\n");
+	ups->dead = true;
+	mutex_unlock(&ups->lock);
+}
+
+/**
+ * gpio_ups_probe() - bind to a gpio-ups node
+ * @pdev: platform device
+ *
+ * Return: 0 or a negative error code; -EPROBE_DEFER when a GPIO or ADC
+ * provider is not there yet.
+ */
+int gpio_ups_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct power_supply_config psy_cfg = { };
+	struct power_supply_config mains_cfg = { };
+	const char *label = "ups";
+	struct gpio_ups *ups;
+	u32 pf_debounce_ms, lb_debounce_ms;
+	int ret;
+
+	ups = devm_kzalloc(dev, sizeof(*ups), GFP_KERNEL);
+	if (!ups)
+		return -ENOMEM;
+	ups->dev = dev;
+	mutex_init(&ups->lock);
+	platform_set_drvdata(pdev, ups);
+
+	device_property_read_string(dev, "label", &label);
+	device_property_read_string(dev, "model-name", &ups->model_name);
+	device_property_read_string(dev, "manufacturer", &ups->manufacturer);
+	if (!ups->model_name)
+		ups->model_name = "gpio-ups";
+	if (!ups->manufacturer)
+		ups->manufacturer = "unknown";
+
+	ret = gpio_ups_read_u32(dev, "power-fail-debounce-ms",
+				GPIO_UPS_DEFAULT_DEBOUNCE_MS, 0,
+				GPIO_UPS_MAX_DEBOUNCE_MS, &pf_debounce_ms);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "low-battery-debounce-ms",
+					pf_debounce_ms, 0, GPIO_UPS_MAX_DEBOUNCE_MS,
+					&lb_debounce_ms);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "sample-interval-ms",
+					GPIO_UPS_DEFAULT_SAMPLE_MS,
+					GPIO_UPS_MIN_SAMPLE_MS,
+					GPIO_UPS_MAX_SAMPLE_MS, &ups->sample_ms);
+	if (ret)
+		return ret;
+
+	/* power-good: alarm (mains lost) when deasserted */
+	ret = gpio_ups_init_line(ups, &ups->pg, "power-good", "power-good-gpios",
+				 pf_debounce_ms, 0, false);
+	if (ret)
+		return ret;
+	ret = gpio_ups_init_line(ups, &ups->lowbat, "low-battery",
+				 "low-battery-gpios", lb_debounce_ms, 1, true);
+	if (ret)
+		return ret;
+	ups->has_lowbat = !!ups->lowbat.gpiod;
+
+	/* Deasserted until the system powers off. */
+	ups->shutdown_gpiod = devm_gpiod_get_optional(dev, "shutdown",
+						      GPIOD_OUT_LOW);
+	if (IS_ERR(ups->shutdown_gpiod))
+		return dev_err_probe(dev, PTR_ERR(ups->shutdown_gpiod),
+				     "cannot get shutdown-gpios\n");
+	ups->shutdown_at_commit = device_property_read_bool(dev, "shutdown-at-commit");
+	if (ups->shutdown_at_commit && !ups->shutdown_gpiod)
+		return dev_err_probe(dev, -EINVAL,
+				     "shutdown-at-commit needs shutdown-gpios\n");
+
+	ret = gpio_ups_get_adc(ups);
+	if (ret)
+		return ret;
+
+	if (ups->chan_voltage && device_property_present(dev, "capacitance-microfarads")) {
+		if (device_property_present(dev, "monitored-battery"))
+			return dev_err_probe(dev, -EINVAL,
+					     "describe either capacitance-microfarads or monitored-battery, not both\n");
+		ret = gpio_ups_parse_supercap(ups);
+		if (ret)
+			return ret;
+	} else if (ups->chan_voltage && !device_property_present(dev, "monitored-battery")) {
+		return dev_err_probe(dev, -EINVAL,
+				     "io-channels given but no store described: set capacitance-microfarads or monitored-battery\n");
+	}
+	ret = gpio_ups_read_u32(dev, "nominal-load-microwatt", 0, 0,
+				GPIO_UPS_MAX_POWER_UW, &ups->store.nominal_load_uw);
+	if (ret)
+		return ret;
+
+	/* Initial line states, before anything can report them. */
+	ret = gpiod_get_value_cansleep(ups->pg.gpiod);
+	if (ret < 0)
+		return dev_err_probe(dev, ret, "cannot read power-good-gpios\n");
+	ups->pg.stable = ret;
+	if (ups->has_lowbat) {
+		ret = gpiod_get_value_cansleep(ups->lowbat.gpiod);
+		if (ret < 0)
+			return dev_err_probe(dev, ret, "cannot read low-battery-gpios\n");
+		ups->lowbat.stable = ret;
+	}
+
+	ret = gpio_ups_parse_policy(ups);
+	if (ret)
+		return ret;
+
+	ret = devm_delayed_work_autocancel(dev, &ups->sample_work,
+					   gpio_ups_sample_work);
+	if (!ret)
+		ret = devm_delayed_work_autocancel(dev, &ups->policy_work,
+						   gpio_ups_policy_work);
+	if (!ret)
+		ret = devm_delayed_work_autocancel(dev, &ups->emergency_work,
+						   gpio_ups_emergency_work);
+	if (ret)
+		return ret;
+
+	ups->desc.name = label;
+	ups->desc.type = POWER_SUPPLY_TYPE_BATTERY;
+	ups->desc.get_property = gpio_ups_get_property;
+	if (ups->chan_voltage) {
+		ups->desc.properties = gpio_ups_adc_props;
+		ups->desc.num_properties = ARRAY_SIZE(gpio_ups_adc_props);
+	} else {
+		ups->desc.properties = gpio_ups_gpio_props;
+		ups->desc.num_properties = ARRAY_SIZE(gpio_ups_gpio_props);
+	}
+	psy_cfg.fwnode = dev_fwnode(dev);
+	psy_cfg.drv_data = ups;
+	psy_cfg.attr_grp = gpio_ups_groups;
+
+	ups->psy = devm_power_supply_register(dev, &ups->desc, &psy_cfg);
+	if (IS_ERR(ups->psy))
+		return dev_err_probe(dev, PTR_ERR(ups->psy),
+				     "cannot register power supply \"%s\" (is the label unique?)\n",
+				     label);
+
+	if (ups->chan_voltage && ups->store.type != GPIO_UPS_STORE_SUPERCAP) {
+		ret = gpio_ups_parse_battery(ups);
+		if (ret)
+			return ret;
+	}
+	if (ups->chan_voltage) {
+		ret = gpio_ups_store_validate(&ups->store);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
+		gpio_ups_est_init(&ups->est, &ups->store);
+		gpio_ups_est_mains_changed(&ups->est, gpio_ups_on_mains(ups),
+					   gpio_ups_now_ms());
+	}
+
+	ups->mains_desc.name = devm_kasprintf(dev, GFP_KERNEL, "%s-mains", label);
+	if (!ups->mains_desc.name)
+		return -ENOMEM;
+	ups->mains_desc.type = POWER_SUPPLY_TYPE_MAINS;
+	ups->mains_desc.properties = gpio_ups_mains_props;
+	ups->mains_desc.num_properties = ARRAY_SIZE(gpio_ups_mains_props);
+	ups->mains_desc.get_property = gpio_ups_mains_get_property;
+	ups->supplied_to[0] = (char *)label;
+	mains_cfg.drv_data = ups;
+	mains_cfg.supplied_to = ups->supplied_to;
+	mains_cfg.num_supplicants = ARRAY_SIZE(ups->supplied_to);
+	ups->mains_psy = devm_power_supply_register(dev, &ups->mains_desc,
+						    &mains_cfg);
+	if (IS_ERR(ups->mains_psy))
+		return dev_err_probe(dev, PTR_ERR(ups->mains_psy),
+				     "cannot register power supply \"%s\"\n",
+				     ups->mains_desc.name);
+
+	ret = gpio_ups_request_irq(ups, &ups->pg);
+	if (!ret)
+		ret = gpio_ups_request_irq(ups, &ups->lowbat);
+	if (ret)
+		return ret;
+
+	if (ups->shutdown_gpiod) {
+		ret = devm_register_sys_off_handler(dev, SYS_OFF_MODE_POWER_OFF_PREPARE,
+						    SYS_OFF_PRIO_DEFAULT,
+						    gpio_ups_sys_off, ups);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "cannot register the power-off handler\n");
+	}
+
+	ret = devm_add_action_or_reset(dev, gpio_ups_stop, ups);
+	if (ret)
+		return ret;
+
+	/*
+	 * Catch edges between the first read and the IRQ request, take the
+	 * first sample and start the policy (e.g. booted on backup).
+	 */
+	mutex_lock(&ups->lock);
+	gpio_ups_schedule_sample_locked(ups, 0);
+	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
+	mutex_unlock(&ups->lock);
+	gpio_ups_line_edge(&ups->pg);
+	if (ups->has_lowbat)
+		gpio_ups_line_edge(&ups->lowbat);
+
+	dev_info(dev, "%s: %s, %s\n", label,
+		 gpio_ups_on_mains(ups) ? "on mains" : "on backup",
+		 ups->chan_voltage ? "energy estimate from the ADC" :
+				     "no ADC (GPIO only)");
+	return 0;
+}
+
+static void gpio_ups_shutdown(struct platform_device *pdev)
+{
+	struct gpio_ups *ups = platform_get_drvdata(pdev);
+
+	/*
+	 * The system is going down: stop sampling before the ADC's bus goes
+	 * away.  The sys-off handler still asserts shutdown-gpios later.
+	 */
+	mutex_lock(&ups->lock);
+	ups->dead = true;
+	mutex_unlock(&ups->lock);
+	cancel_delayed_work_sync(&ups->pg.work);
+	if (ups->has_lowbat)
+		cancel_delayed_work_sync(&ups->lowbat.work);
+	cancel_delayed_work_sync(&ups->sample_work);
+	cancel_delayed_work_sync(&ups->policy_work);
+	cancel_delayed_work_sync(&ups->emergency_work);
+}
+
+static int gpio_ups_resume(struct device *dev)
+{
+	struct gpio_ups *ups = dev_get_drvdata(dev);
+
+	/* Edges may have been missed while suspended: read the lines again. */
+	gpio_ups_line_edge(&ups->pg);
+	if (ups->has_lowbat)
+		gpio_ups_line_edge(&ups->lowbat);
+	mutex_lock(&ups->lock);
+	gpio_ups_schedule_sample_locked(ups, 0);
+	mutex_unlock(&ups->lock);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(gpio_ups_pm_ops, NULL, gpio_ups_resume);
+
+static const struct of_device_id gpio_ups_of_match[] = {
+	{ .compatible = "gpio-ups" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, gpio_ups_of_match);
+
+static struct platform_driver gpio_ups_driver = {
+	.probe = gpio_ups_probe,
+	.shutdown = gpio_ups_shutdown,
+	.driver = {
+		.name = "gpio-ups",
+		.of_match_table = gpio_ups_of_match,
+		.pm = pm_sleep_ptr(&gpio_ups_pm_ops),
+	},
+};
+module_platform_driver(gpio_ups_driver);
+
+MODULE_DESCRIPTION("GPIO and ADC monitored UPS power supply driver");
+MODULE_LICENSE("GPL");

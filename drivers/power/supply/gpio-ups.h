@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gpio-ups: declarations shared by the platform driver and its KUnit tests.
+ */
+#ifndef _GPIO_UPS_H
+#define _GPIO_UPS_H
+
+struct device;
+struct platform_device;
+struct sys_off_data;
+
+/**
+ * struct gpio_ups_actions - what a committed shutdown does
+ * @poweroff: start an orderly power-off (runs the system's poweroff command)
+ * @emergency: force an emergency sync and power-off; called only when the
+ *	system is still up when the stored energy is about to run out
+ *
+ * The driver calls these through gpio_ups_actions so that tests can
+ * replace them; nothing else should change the pointer.
+ */
+struct gpio_ups_actions {
+	void (*poweroff)(struct device *dev, const char *reason);
+	void (*emergency)(struct device *dev, const char *reason);
+};
+
+extern const struct gpio_ups_actions *gpio_ups_actions;
+
+int gpio_ups_probe(struct platform_device *pdev);
+int gpio_ups_sys_off(struct sys_off_data *data);
+
+#endif /* _GPIO_UPS_H */

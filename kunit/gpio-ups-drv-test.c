@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the gpio-ups platform driver: the real driver bound to
+ * device-tree overlays with gpio-sim lines and a test ADC, in real time.
+ */
+#include <kunit/of.h>
+#include <kunit/platform_device.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/gpio/consumer.h>
+#include <linux/gpio/driver.h>
+#include <linux/jiffies.h>
+#include <linux/math.h>
+#include <linux/notifier.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/pinctrl/pinconf-generic.h>
+#include <linux/platform_device.h>
+#include <linux/power_supply.h>
+#include <linux/reboot.h>
+
+#include "gpio-ups.h"
+#include "gpio-ups-test.h"
+
+#define PG_LINE		0	/* active low: pulled up = mains lost */
+#define LOWBAT_LINE	1	/* active high */
+#define SHUTDOWN_LINE	2
+
+/* Poll @cond every 5 ms for up to @ms; true when it held. */
+#define WAIT_UNTIL(cond, ms) ({						\
+	unsigned long __end = jiffies + msecs_to_jiffies(ms);		\
+	bool __ok;							\
+	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
+		msleep(5);						\
+	__ok;								\
+})
+
+/* Calls of the (replaced) shutdown actions; reset by each test's init. */
+static atomic_t poweroffs;
+static atomic_t emergencies;
+
+struct drv_ctx {
+	struct notifier_block nb;
+	atomic_t ups_events;
+	atomic_t mains_events;
+	struct device_node *np;
+	struct platform_device *pdev;
+	struct power_supply *psy;
+	struct power_supply *mains;
+	struct gpio_device *gdev;
+};
+
+static void test_poweroff(struct device *dev, const char *reason)
+{
+	atomic_inc(&poweroffs);
+}
+
+static void test_emergency(struct device *dev, const char *reason)
+{
+	atomic_inc(&emergencies);
+}
+
+static const struct gpio_ups_actions test_actions = {
+	.poweroff = test_poweroff,
+	.emergency = test_emergency,
+};
+
+static int count_event(struct notifier_block *nb, unsigned long event, void *data)
+{
+	struct drv_ctx *ctx = container_of(nb, struct drv_ctx, nb);
+	struct power_supply *psy = data;
+
+	if (event != PSY_EVENT_PROP_CHANGED)
+		return NOTIFY_DONE;
+	if (!strcmp(psy->desc->name, "ups"))
+		atomic_inc(&ctx->ups_events);
+	else if (!strcmp(psy->desc->name, "ups-mains"))
+		atomic_inc(&ctx->mains_events);
+	return NOTIFY_OK;
+}
+
+static void drv_ctx_release(void *data)
+{
+	struct drv_ctx *ctx = data;
+
+	power_supply_unreg_notifier(&ctx->nb);
+	if (ctx->psy)
+		power_supply_put(ctx->psy);
+	if (ctx->mains)
+		power_supply_put(ctx->mains);
+	if (ctx->pdev)
+		put_device(&ctx->pdev->dev);
+	of_node_put(ctx->np);
+	if (ctx->gdev)
+		gpio_device_put(ctx->gdev);
+}
+
+static const struct gpio_ups_actions *saved_actions;
+
+static void restore_actions(void *unused)
+{
+	gpio_ups_actions = saved_actions;
+}
+
+static void set_line(struct kunit *test, struct drv_ctx *ctx, unsigned int line,
+		     bool pull_up)
+{
+	struct gpio_desc *desc = gpio_device_get_desc(ctx->gdev, line);
+	unsigned long cfg = pinconf_to_config_packed(pull_up ?
+						     PIN_CONFIG_BIAS_PULL_UP :
+						     PIN_CONFIG_BIAS_PULL_DOWN, 0);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(desc));
+	KUNIT_ASSERT_EQ(test, gpiod_set_config(desc, cfg), 0);
+}
+
+static int line_value(struct drv_ctx *ctx, unsigned int line)
+{
+	return gpiod_get_raw_value_cansleep(gpio_device_get_desc(ctx->gdev, line));
+}
+
+/* |a - b| <= tol */
+static bool near(int a, int b, int tol)
+{
+	return abs(a - b) <= tol;
+}
+
+static int prop(struct power_supply *psy, enum power_supply_property psp)
+{
+	union power_supply_propval val = { };
+	int ret = power_supply_get_property(psy, psp, &val);
+
+	return ret ? ret : val.intval;
+}
+
+static bool psy_attr_is(struct power_supply *psy, const char *attr,
+			const char *want)
+{
+	struct kernfs_node *kn;
+	bool ok = false;
+	char *buf;
+
+	/* sysfs_emit() wants a page, as sysfs hands it */
+	buf = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!buf)
+		return false;
+
+	/* Read the attribute the way userspace does, through sysfs_ops. */
+	kn = sysfs_get_dirent(psy->dev.kobj.sd, attr);
+	if (kn) {
+		const struct sysfs_ops *ops = psy->dev.kobj.ktype->sysfs_ops;
+		struct attribute *a = kn->priv;
+
+		if (ops->show(&psy->dev.kobj, a, buf) > 0)
+			ok = sysfs_streq(buf, want);
+		sysfs_put(kn);
+	}
+	free_page((unsigned long)buf);
+	return ok;
+}
+
+static ssize_t psy_attr_store(struct power_supply *psy, const char *attr,
+			      const char *val)
+{
+	const struct sysfs_ops *ops = psy->dev.kobj.ktype->sysfs_ops;
+	struct kernfs_node *kn;
+	ssize_t ret;
+
+	kn = sysfs_get_dirent(psy->dev.kobj.sd, attr);
+	if (!kn)
+		return -ENOENT;
+	ret = ops->store(&psy->dev.kobj, kn->priv, val, strlen(val));
+	sysfs_put(kn);
+	return ret;
+}
+
+/* Apply an overlay holding one "gpio-ups-test" node and bind to it. */
+#define drv_setup(test, overlay) \
+	__drv_setup(test, of_overlay_apply_kunit(test, overlay))
+
+static struct drv_ctx *__drv_setup(struct kunit *test, int overlay_ret)
+{
+	struct drv_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, overlay_ret, 0);
+
+	ctx->nb.notifier_call = count_event;
+	KUNIT_ASSERT_EQ(test, power_supply_reg_notifier(&ctx->nb), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, drv_ctx_release, ctx), 0);
+
+	ctx->np = of_find_node_by_path("/gpio-ups-test");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->np);
+	ctx->pdev = of_find_device_by_node(ctx->np);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->pdev);
+	KUNIT_ASSERT_TRUE_MSG(test, WAIT_UNTIL(device_is_bound(&ctx->pdev->dev), 2000),
+			      "gpio-ups did not bind to the overlay");
+	ctx->gdev = gpio_device_find_by_label("gpio-ups-test");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->gdev);
+	ctx->psy = power_supply_get_by_name("ups");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
+	ctx->mains = power_supply_get_by_name("ups-mains");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->mains);
+	return ctx;
+}
+
+static int drv_test_init(struct kunit *test)
+{
+	saved_actions = gpio_ups_actions;
+	gpio_ups_actions = &test_actions;
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 5000000);
+	atomic_set(&gpio_ups_test_adc.current_ua, 0);
+	atomic_set(&gpio_ups_test_adc.error, 0);
+	atomic_set(&gpio_ups_test_adc.reads, 0);
+	atomic_set(&poweroffs, 0);
+	atomic_set(&emergencies, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_actions, NULL), 0);
+	return kunit_platform_driver_register(test, &gpio_ups_test_adc_driver);
+}
+
+/* GPIO only */
+
+static void drv_initial_state(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	union power_supply_propval val;
+
+	KUNIT_EXPECT_EQ(test, ctx->psy->desc->type, POWER_SUPPLY_TYPE_BATTERY);
+	KUNIT_EXPECT_EQ(test, ctx->mains->desc->type, POWER_SUPPLY_TYPE_MAINS);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_PRESENT), 1);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_FULL);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_NORMAL);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_SCOPE),
+			POWER_SUPPLY_SCOPE_SYSTEM);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_SCOPE),
+			POWER_SUPPLY_SCOPE_SYSTEM);
+	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy,
+			POWER_SUPPLY_PROP_MODEL_NAME, &val), 0);
+	KUNIT_EXPECT_STREQ(test, val.strval, "Test UPS");
+	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy,
+			POWER_SUPPLY_PROP_MANUFACTURER, &val), 0);
+	KUNIT_EXPECT_STREQ(test, val.strval, "gpio-ups tests");
+	/* GPIO only: nothing measured is listed */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->mains->num_supplicants, 1);
+	KUNIT_EXPECT_STREQ(test, ctx->mains->supplied_to[0], "ups");
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
+	/* The shutdown line is deasserted while the system runs. */
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+}
+
+static void drv_mains_loss_and_return(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	unsigned long t0;
+
+	msleep(50);
+	atomic_set(&ctx->ups_events, 0);
+	atomic_set(&ctx->mains_events, 0);
+
+	set_line(test, ctx, PG_LINE, true);	/* mains lost */
+	/* still online inside the debounce window */
+	msleep(30);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_DISCHARGING);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(atomic_read(&ctx->ups_events) >= 1 &&
+					   atomic_read(&ctx->mains_events) >= 1, 1000));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
+
+	/* Mains return is reported at once, not after the debounce. */
+	atomic_set(&ctx->ups_events, 0);
+	atomic_set(&ctx->mains_events, 0);
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 1000));
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 80U);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_FULL);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(atomic_read(&ctx->ups_events) >= 1 &&
+					   atomic_read(&ctx->mains_events) >= 1, 1000));
+	msleep(200);
+	/* one change, one uevent per supply: no storm */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->mains_events), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+}
+
+static void drv_glitch_ignored(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	int i;
+
+	msleep(50);
+	atomic_set(&ctx->ups_events, 0);
+	atomic_set(&ctx->mains_events, 0);
+
+	/* A chattering line: 20 glitches of 20 ms, each shorter than 100 ms. */
+	for (i = 0; i < 20; i++) {
+		set_line(test, ctx, PG_LINE, true);
+		msleep(20);
+		set_line(test, ctx, PG_LINE, false);
+		msleep(10);
+	}
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->mains_events), 0);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
+}
+
+static void drv_low_battery_level(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	msleep(50);
+	atomic_set(&ctx->ups_events, 0);
+	set_line(test, ctx, LOWBAT_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
+					   POWER_SUPPLY_CAPACITY_LEVEL_LOW, 1000));
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(atomic_read(&ctx->ups_events) >= 1, 1000));
+	/* on mains a low store is being recharged: no shutdown */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_CHARGING);
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+
+	set_line(test, ctx, LOWBAT_LINE, false);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
+					   POWER_SUPPLY_CAPACITY_LEVEL_NORMAL, 1000));
+}
+
+static void drv_low_battery_on_backup_commits(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	atomic_set(&ctx->ups_events, 0);
+
+	set_line(test, ctx, LOWBAT_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "low-battery"));
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(atomic_read(&ctx->ups_events) >= 1, 1000));
+
+	/* Latched: mains returning does not cancel, nothing runs twice. */
+	set_line(test, ctx, PG_LINE, false);
+	set_line(test, ctx, LOWBAT_LINE, false);
+	msleep(300);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	/* the shutdown line waits for the power-off itself */
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+}
+
+static void drv_fallback_timer_without_adc(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	unsigned long t0;
+
+	/* No ADC: the fallback timer is the only protection. */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "700"), 3);
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 650U);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+}
+
+static void drv_sysfs_knobs(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "auto_shutdown", "1"));
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "5"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "shutdown_capacity_percent", "101"),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "2"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "x"), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_duration_ms", "20000"));
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "15000"), 5);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_duration_ms", "15000"));
+
+	/* auto_shutdown=0: the outage is reported, userspace decides */
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "0"), 1);
+	KUNIT_EXPECT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "200"), 3);
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_STATUS) ==
+					   POWER_SUPPLY_STATUS_DISCHARGING, 1000));
+	set_line(test, ctx, LOWBAT_LINE, true);
+	msleep(600);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
+}
+
+static void drv_unbind_mid_debounce(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	struct device *dev = &ctx->pdev->dev;
+
+	msleep(50);
+	/* Leave a debounce timer pending, then unbind under it. */
+	set_line(test, ctx, PG_LINE, true);
+	msleep(20);
+	power_supply_put(ctx->psy);
+	power_supply_put(ctx->mains);
+	ctx->psy = NULL;
+	ctx->mains = NULL;
+	atomic_set(&ctx->ups_events, 0);
+	device_release_driver(dev);
+	KUNIT_EXPECT_FALSE(test, device_is_bound(dev));
+	/* past the debounce: the timer must not fire into freed memory */
+	msleep(250);
+	set_line(test, ctx, PG_LINE, false);
+	set_line(test, ctx, PG_LINE, true);
+	msleep(250);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("ups"));
+
+	/* Everything was released: it binds again (GPIOs, IRQs, names). */
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_EXPECT_EQ(test, device_attach(dev), 1);
+	ctx->psy = power_supply_get_by_name("ups");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_FULL);
+}
+
+static void drv_sys_off_asserts_shutdown(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	struct sys_off_data data = {
+		.mode = SYS_OFF_MODE_POWER_OFF_PREPARE,
+		.cb_data = platform_get_drvdata(ctx->pdev),
+	};
+
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+	KUNIT_EXPECT_EQ(test, gpio_ups_sys_off(&data), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+	/* held: a second call changes nothing */
+	gpio_ups_sys_off(&data);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+}
+
+/* Bad device trees */
+
+#define MAX_RESULTS 16
+
+static struct {
+	const char *node;
+	int ret;
+} probe_results[MAX_RESULTS];
+static int probe_result_count;
+
+static int test_probe_wrapper(struct platform_device *pdev)
+{
+	int ret = gpio_ups_probe(pdev);
+
+	if (probe_result_count < MAX_RESULTS) {
+		probe_results[probe_result_count].node = pdev->dev.of_node->name;
+		probe_results[probe_result_count].ret = ret;
+		probe_result_count++;
+	}
+	return ret;
+}
+
+static const struct of_device_id test_probe_of_match[] = {
+	{ .compatible = "gpio-ups-test-probe" },
+	{ }
+};
+
+static struct platform_driver test_probe_driver = {
+	.probe = test_probe_wrapper,
+	.driver = {
+		.name = "gpio-ups-test-probe",
+		.of_match_table = test_probe_of_match,
+	},
+};
+
+static int probe_result(const char *node)
+{
+	int i, ret = 1;	/* 1: never probed */
+
+	for (i = 0; i < probe_result_count; i++)
+		if (!strcmp(probe_results[i].node, node))
+			ret = probe_results[i].ret;
+	return ret;
+}
+
+static void drv_bad_dt(struct kunit *test)
+{
+	static const struct {
+		const char *node;
+		int ret;
+	} cases[] = {
+		{ "bad-no-power-good", -ENOENT },
+		{ "bad-debounce", -EINVAL },
+		{ "bad-no-store", -EINVAL },
+		{ "bad-voltages", -EINVAL },
+		{ "bad-efficiency", -EINVAL },
+		{ "bad-shutdown-duration", -EINVAL },
+		{ "bad-at-commit", -EINVAL },
+	};
+	struct platform_device *pdev;
+	struct device_node *np;
+	int i, ret;
+
+	probe_result_count = 0;
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &test_probe_driver), 0);
+	KUNIT_ASSERT_EQ(test, of_overlay_apply_kunit(test, gpio_ups_test_bad), 0);
+
+	/* a probe may first defer until the test ADC has bound: wait */
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		WAIT_UNTIL(probe_result(cases[i].node) == cases[i].ret, 2000);
+		KUNIT_EXPECT_EQ_MSG(test, probe_result(cases[i].node), cases[i].ret,
+				    "node %s", cases[i].node);
+	}
+	/*
+	 * An ADC whose driver never comes: the probe waits (-EPROBE_DEFER,
+	 * or held back by fw_devlink before probe) and the node stays unbound.
+	 */
+	pdev = of_find_device_by_node(np = of_find_node_by_path("/defer-adc"));
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	ret = probe_result("defer-adc");
+	KUNIT_EXPECT_TRUE_MSG(test, ret == -EPROBE_DEFER || ret == 1, "defer-adc: %d", ret);
+	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
+	put_device(&pdev->dev);
+	of_node_put(np);
+
+	/* nothing half-registered is left behind */
+	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("bad3"));
+	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("bad4"));
+	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("bad4-mains"));
+}
+
+/* Supercapacitor store with the test ADC */
+
+#define SCAP_C_UF	1000000ULL
+#define SCAP_VMAX_UV	5000000ULL
+#define SCAP_VMIN_UV	2500000ULL
+
+/* Independent oracle: 1/2 C (V^2 - Vmin^2), 100 % efficient, in uWh. */
+static u64 scap_uwh(u64 v_uv)
+{
+	u64 v_mv = v_uv / 1000, vmin_mv = SCAP_VMIN_UV / 1000;
+
+	/* uF * mV^2 = 1e-12 J; / 2; J -> uWh is * 1e6 / 3600 */
+	return (SCAP_C_UF * (v_mv * v_mv - vmin_mv * vmin_mv)) / 2 / 3600 / 1000000;
+}
+
+static void drv_adc_properties_follow(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+	u64 want;
+
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 5000000);
+	ctx = drv_setup(test, gpio_ups_test_scap);
+
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+						5000000, 1000), 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 100);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN), 5000000);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN), 2500000);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_EMPTY), 0);
+	want = scap_uwh(SCAP_VMAX_UV);
+	KUNIT_EXPECT_LE(test, abs(prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_FULL) - (int)want),
+			(int)(want / 200));
+	KUNIT_EXPECT_LE(test, abs(prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN) -
+				  (int)want), (int)(want / 200));
+	/* on mains nothing drains: no power, no time to empty */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW), -ENODATA);
+
+	/* On backup the driver samples fast and the properties follow. */
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 4000000);
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+						4000000, 1000), 2000));
+	want = scap_uwh(4000000);
+	KUNIT_EXPECT_LE(test, abs(prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_NOW) - (int)want),
+			(int)(want / 200));
+	/* (16 - 6.25) / (25 - 6.25) = 52 % of the usable energy */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 52);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_DISCHARGING);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_NORMAL);
+}
+
+static void drv_absurd_reading_rejected(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+	unsigned int reads;
+
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
+	ctx = drv_setup(test, gpio_ups_test_scap);
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+						4500000, 1000), 2000));
+
+	/* one absurd reading (far above the design maximum), then normal */
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 29000000);
+	reads = atomic_read(&gpio_ups_test_adc.reads);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&gpio_ups_test_adc.reads) > reads, 1000));
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
+	msleep(200);
+	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+				     4500000, 1000));
+	KUNIT_EXPECT_FALSE(test, psy_attr_is(ctx->psy, "rejected_samples", "0"));
+
+	/* a negative reading (a broken divider) is no energy loss either */
+	atomic_set(&gpio_ups_test_adc.voltage_uv, -100000);
+	reads = atomic_read(&gpio_ups_test_adc.reads);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&gpio_ups_test_adc.reads) > reads, 1000));
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
+	msleep(200);
+	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+				     4500000, 1000));
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+}
+
+/**
+ * struct discharge - a constant-power discharge of the 1 F test store
+ * @t0: when the outage started (jiffies)
+ * @v0_mv: voltage then
+ * @power_uw: load
+ * @fail_after_ms: the ADC fails from this time on (0: never)
+ * @power_seen_uw: power_now the driver reported when @until fired
+ */
+struct discharge {
+	unsigned long t0;
+	u64 v0_mv;
+	u64 power_uw;
+	unsigned int fail_after_ms;
+	int power_seen_uw;
+};
+
+/*
+ * Feed the test ADC with V(t)^2 = V0^2 - 2 P t / C until @until becomes
+ * non-zero or @limit_ms passes.  Returns the true usable energy (uJ) when
+ * @until fired, or -1 if it did not fire before the store ran dry or the
+ * limit passed.
+ */
+static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
+			 atomic_t *until, unsigned int limit_ms)
+{
+	u64 vmin_mv = SCAP_VMIN_UV / 1000;
+
+	for (;;) {
+		u64 t_ms = jiffies_to_msecs(jiffies - d->t0);
+		/* 2 P t / C in mV^2: uW * ms / uF */
+		u64 drop_mv2 = div64_u64(2 * d->power_uw * t_ms, SCAP_C_UF);
+		u64 v2_mv2 = d->v0_mv * d->v0_mv;
+		u64 v_mv = v2_mv2 > drop_mv2 ? int_sqrt64(v2_mv2 - drop_mv2) : 0;
+
+		if (v_mv <= vmin_mv)
+			return -1;	/* brownout */
+		if (d->fail_after_ms && t_ms >= d->fail_after_ms)
+			atomic_set(&gpio_ups_test_adc.error, -EIO);
+		atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
+		if (atomic_read(until)) {
+			d->power_seen_uw = prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW);
+			/* 1/2 C (V^2 - Vmin^2): uF * mV^2 / 2e6 = uJ */
+			return SCAP_C_UF * (v_mv * v_mv - vmin_mv * vmin_mv) / 2000000;
+		}
+		if (t_ms > limit_ms)
+			return -1;
+		if (!(t_ms % 250))
+			pr_info("dbg t=%llu v=%llu cap=%d p=%d tte=%d\n", t_ms, v_mv,
+				prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY),
+				prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW),
+				prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW));
+		msleep(10);
+	}
+}
+
+static struct drv_ctx *scap_setup_charged(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+
+	atomic_set(&gpio_ups_test_adc.voltage_uv, 5000000);
+	ctx = drv_setup(test, gpio_ups_test_scap);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY) == 100,
+					   1000));
+	return ctx;
+}
+
+static void drv_long_outage_commits_in_time(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
+	s64 left_uj;
+
+	atomic_set(&ctx->ups_events, 0);
+	/* 2 W from 9.375 J: empty after 4.7 s; shutdown needs 1 s x 150 %. */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
+	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	/* enough left for the configured shutdown (1 s at 2 W) */
+	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
+	/* and not needlessly early: it rode through most of the store */
+	KUNIT_EXPECT_LE(test, left_uj, 6000000LL);
+	/* the load was measured from the voltage slope alone */
+	KUNIT_EXPECT_GT(test, d.power_seen_uw, 1800000);
+	KUNIT_EXPECT_LT(test, d.power_seen_uw, 2200000);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "energy-reserve"));
+	/* mains loss, then the commit: at least two uevents on ups */
+	KUNIT_EXPECT_GE(test, atomic_read(&ctx->ups_events), 2);
+
+	/*
+	 * The system stays up (the test's power-off does nothing): the
+	 * forced emergency power-off must come before the store is empty.
+	 */
+	left_uj = run_discharge(ctx, &d, &emergencies, 6000);
+	KUNIT_EXPECT_GE_MSG(test, left_uj, 0LL, "no emergency power-off before the store ran dry");
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+
+	/* latched: returning mains does not cancel; still one power-off */
+	set_line(test, ctx, PG_LINE, false);
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
+}
+
+static void drv_adc_failing_mid_outage(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = {
+		.v0_mv = 5000, .power_uw = 2000000, .fail_after_ms = 1000,
+	};
+	s64 left_uj;
+
+	/* The ADC dies 1 s into the outage; the store keeps draining. */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
+	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
+	/* the estimate is gone: -ENODATA, not stale numbers */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), -ENODATA);
+	KUNIT_EXPECT_FALSE(test, psy_attr_is(ctx->psy, "adc_errors", "0"));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
+}
+
+static void drv_short_outage_ridden_through(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
+
+	/* 1.5 s at 2 W is well within the store: no shutdown */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 1500), 0LL);
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	msleep(1500);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
+}
+
+static struct kunit_case gpio_ups_drv_cases[] = {
+	KUNIT_CASE(drv_initial_state),
+	KUNIT_CASE(drv_mains_loss_and_return),
+	KUNIT_CASE(drv_glitch_ignored),
+	KUNIT_CASE(drv_low_battery_level),
+	KUNIT_CASE(drv_low_battery_on_backup_commits),
+	KUNIT_CASE(drv_fallback_timer_without_adc),
+	KUNIT_CASE(drv_sysfs_knobs),
+	KUNIT_CASE(drv_unbind_mid_debounce),
+	KUNIT_CASE(drv_sys_off_asserts_shutdown),
+	KUNIT_CASE(drv_bad_dt),
+	KUNIT_CASE(drv_adc_properties_follow),
+	KUNIT_CASE(drv_absurd_reading_rejected),
+	KUNIT_CASE(drv_short_outage_ridden_through),
+	KUNIT_CASE(drv_long_outage_commits_in_time),
+	KUNIT_CASE(drv_adc_failing_mid_outage),
+	{}
+};
+
+static struct kunit_suite gpio_ups_drv_suite = {
+	.name = "gpio-ups-driver",
+	.init = drv_test_init,
+	.test_cases = gpio_ups_drv_cases,
+};
+kunit_test_suite(gpio_ups_drv_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the gpio-ups driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gpio-ups KUnit: the test ADC (an IIO provider the tests control).
+ */
+#ifndef _GPIO_UPS_TEST_H
+#define _GPIO_UPS_TEST_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+/**
+ * struct gpio_ups_test_adc - what the test ADC returns
+ * @voltage_uv: next voltage reading
+ * @current_ua: next current reading
+ * @error: when non-zero, reads fail with this error code
+ * @reads: number of voltage reads served (successful or not)
+ */
+struct gpio_ups_test_adc {
+	atomic_t voltage_uv;
+	atomic_t current_ua;
+	atomic_t error;
+	atomic_t reads;
+};
+
+extern struct gpio_ups_test_adc gpio_ups_test_adc;
+extern struct platform_driver gpio_ups_test_adc_driver;
+
+#endif /* _GPIO_UPS_TEST_H */
