@@ -31,7 +31,7 @@
 	unsigned long __end = jiffies + msecs_to_jiffies(ms);		\
 	bool __ok;							\
 	while (!(__ok = (cond)) && time_before(jiffies, __end))		\
-		msleep(5);						\
+		usleep_range(4000, 6000);				\
 	__ok;								\
 })
 
@@ -175,8 +175,11 @@ static ssize_t psy_attr_store(struct power_supply *psy, const char *attr,
 }
 
 /* Apply an overlay holding one "gpio-ups-test" node and bind to it. */
-#define drv_setup(test, overlay) \
-	__drv_setup(test, of_overlay_apply_kunit(test, overlay))
+#define drv_setup(test, overlay) ({					\
+	struct kunit *__test = (test);					\
+									\
+	__drv_setup(__test, of_overlay_apply_kunit(__test, overlay));	\
+})
 
 static struct drv_ctx *__drv_setup(struct kunit *test, int overlay_ret)
 {
@@ -237,11 +240,11 @@ static void drv_initial_state(struct kunit *test)
 			POWER_SUPPLY_SCOPE_SYSTEM);
 	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_SCOPE),
 			POWER_SUPPLY_SCOPE_SYSTEM);
-	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy,
-			POWER_SUPPLY_PROP_MODEL_NAME, &val), 0);
+	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy, POWER_SUPPLY_PROP_MODEL_NAME,
+							&val), 0);
 	KUNIT_EXPECT_STREQ(test, val.strval, "Test UPS");
-	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy,
-			POWER_SUPPLY_PROP_MANUFACTURER, &val), 0);
+	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy, POWER_SUPPLY_PROP_MANUFACTURER,
+							&val), 0);
 	KUNIT_EXPECT_STREQ(test, val.strval, "gpio-ups tests");
 	/* GPIO only: nothing measured is listed */
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), -EINVAL);
@@ -304,7 +307,7 @@ static void drv_glitch_ignored(struct kunit *test)
 		set_line(test, ctx, PG_LINE, true);
 		msleep(20);
 		set_line(test, ctx, PG_LINE, false);
-		msleep(10);
+		msleep(20);
 	}
 	msleep(300);
 	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
@@ -656,8 +659,8 @@ static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
 
 	for (;;) {
 		u64 t_ms = jiffies_to_msecs(jiffies - d->t0);
-		/* 2 P t / C in mV^2: uW * ms / uF */
-		u64 drop_mv2 = div64_u64(2 * d->power_uw * t_ms, SCAP_C_UF);
+		/* 2 P t / C in mV^2: 1e-6 W * 1e-3 s / 1e-6 F = 1e3 mV^2 */
+		u64 drop_mv2 = div64_u64(2000 * d->power_uw * t_ms, SCAP_C_UF);
 		u64 v2_mv2 = d->v0_mv * d->v0_mv;
 		u64 v_mv = v2_mv2 > drop_mv2 ? int_sqrt64(v2_mv2 - drop_mv2) : 0;
 
@@ -673,12 +676,7 @@ static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
 		}
 		if (t_ms > limit_ms)
 			return -1;
-		if (!(t_ms % 250))
-			pr_info("dbg t=%llu v=%llu cap=%d p=%d tte=%d\n", t_ms, v_mv,
-				prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY),
-				prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW),
-				prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW));
-		msleep(10);
+		usleep_range(10000, 11000);
 	}
 }
 
@@ -705,6 +703,8 @@ static void drv_long_outage_commits_in_time(struct kunit *test)
 	d.t0 = jiffies;
 	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	kunit_info(test, "committed with %lld uJ left, power_now %d uW\n",
+		   left_uj, d.power_seen_uw);
 	/* enough left for the configured shutdown (1 s at 2 W) */
 	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
 	/* and not needlessly early: it rode through most of the store */
@@ -724,6 +724,7 @@ static void drv_long_outage_commits_in_time(struct kunit *test)
 	 */
 	left_uj = run_discharge(ctx, &d, &emergencies, 6000);
 	KUNIT_EXPECT_GE_MSG(test, left_uj, 0LL, "no emergency power-off before the store ran dry");
+	kunit_info(test, "emergency power-off with %lld uJ left\n", left_uj);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
 
 	/* latched: returning mains does not cancel; still one power-off */
@@ -794,6 +795,7 @@ static struct kunit_suite gpio_ups_drv_suite = {
 	.init = drv_test_init,
 	.test_cases = gpio_ups_drv_cases,
 };
+
 kunit_test_suite(gpio_ups_drv_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the gpio-ups driver");
