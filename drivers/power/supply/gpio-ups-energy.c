@@ -772,14 +772,15 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 		e->priv.bad = pt;
 		if (e->priv.bad_run < GPIO_UPS_EST_RESYNC_RUN)
 			return gpio_ups_reject(e);
-		gpio_ups_reject(e);
+		/* accepted: the earlier ones stay counted as rejected */
 		gpio_ups_win_reset(e);
 		e->priv.have_measured = false;
 		e->priv.switch_ms = pt.t_ms;
 	}
 	e->priv.bad_run = 0;
 
-	if (pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS &&
+	/* with a current reading, I * R is compensated: no need to skip */
+	if ((pt.has_i || pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) &&
 	    (!e->priv.count ||
 	     pt.t_ms > gpio_ups_win_at(e, e->priv.count - 1)->t_ms)) {
 		struct gpio_ups_est_fit *f = &e->priv.fit;

@@ -1,0 +1,739 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the gpio-ups energy model and runtime estimator.
+ *
+ * Pure functions, synthetic samples and time.  Expected values are worked
+ * out here from the physics (E = 1/2 C (V^2 - Vmin^2) eta, P = -dE/dt,
+ * time to empty = E / P), never read back from the code under test.  The
+ * reference store is seed 003's board: C = 25 F, 4.6 V -> 2.5 V, eta 0.8,
+ * 60 s at 0.5 A / 25 s at 1 A from a ~4.75 V output.
+ */
+#include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/math.h>
+#include <linux/math64.h>
+
+#include "gpio-ups-energy.h"
+
+#define T0_MS		5000000ULL	/* arbitrary start of time */
+#define TICK_MS		100U		/* sample interval on backup */
+#define ADC_FS_UV	5000000U	/* 12-bit ADC over 0..5 V */
+#define ADC_BITS	12
+
+/* seed 003: 25 F, 4.6 V charged, 2.5 V cut-off, eta 0.8, 30 mOhm */
+static const struct gpio_ups_store seed003 = {
+	.type = GPIO_UPS_STORE_SUPERCAP,
+	.capacitance_uf = 25000000,
+	.voltage_max_uv = 4600000,
+	.voltage_min_uv = 2500000,
+	.efficiency_pct = 80,
+	.resistance_uohm = 30000,
+};
+
+/* 0.5 A and 1 A at the ~4.75 V backup output of seed 003 */
+#define P_HALF_A_UW	2375000U
+#define P_ONE_A_UW	4750000U
+
+/*
+ * Synthetic plant: a supercapacitor drained at constant usable power,
+ * read through an optional ideal 12-bit ADC with deterministic noise.
+ */
+struct plant {
+	const struct gpio_ups_store *st;
+	u64 e0_uj;		/* usable energy at t0 */
+	u64 t0_ms;
+	u64 used_uj;		/* drained before t0 (power changes) */
+	u32 p_uw;		/* usable-side load power */
+	u32 esr_drop_uv;	/* I * ESR sag of the terminal voltage */
+	bool quantise;
+	u32 noise_lsb;		/* noise amplitude, sigma in LSB */
+	u32 rng;
+};
+
+static u32 plant_rand(struct plant *pl)
+{
+	/* xorshift32: deterministic */
+	pl->rng ^= pl->rng << 13;
+	pl->rng ^= pl->rng >> 17;
+	pl->rng ^= pl->rng << 5;
+	return pl->rng;
+}
+
+/* usable energy left at t_ms */
+static u64 plant_energy_uj(const struct plant *pl, u64 t_ms)
+{
+	u64 d = pl->used_uj + div_u64((u64)pl->p_uw * (t_ms - pl->t0_ms), 1000);
+
+	return d >= pl->e0_uj ? 0 : pl->e0_uj - d;
+}
+
+/* open-circuit voltage holding e_uj: V^2 = Vmin^2 + 2 E / (C eta) */
+static u32 plant_ocv_uv(const struct gpio_ups_store *st, u64 e_uj)
+{
+	u64 dv2 = mul_u64_u64_div_u64(e_uj, 200000000000000ULL,
+				      (u64)st->capacitance_uf *
+				      st->efficiency_pct);
+
+	return (u32)int_sqrt64(dv2 + (u64)st->voltage_min_uv *
+			       st->voltage_min_uv);
+}
+
+static s32 plant_read_uv(struct plant *pl, u64 t_ms)
+{
+	s64 v = plant_ocv_uv(pl->st, plant_energy_uj(pl, t_ms)) -
+		pl->esr_drop_uv;
+	s64 code;
+	int k;
+
+	if (!pl->quantise)
+		return (s32)v;
+	/* code = v / LSB, LSB = 5 V / 4096, in 1/1024 LSB units */
+	code = div_s64(v * (1 << ADC_BITS) * 1024, ADC_FS_UV);
+	/* sum of three uniforms in [-1, 1): sigma 1, times noise_lsb */
+	for (k = 0; k < 3 && pl->noise_lsb; k++)
+		code += ((s64)(plant_rand(pl) & 2047) - 1024) * pl->noise_lsb;
+	code = div_s64(code + 512, 1024);
+	code = clamp_t(s64, code, 0, (1 << ADC_BITS) - 1);
+	return (s32)div_s64(code * ADC_FS_UV, 1 << ADC_BITS);
+}
+
+static void plant_set_power(struct plant *pl, u64 t_ms, u32 p_uw)
+{
+	pl->used_uj += div_u64((u64)pl->p_uw * (t_ms - pl->t0_ms), 1000);
+	pl->t0_ms = t_ms;
+	pl->p_uw = p_uw;
+}
+
+static struct gpio_ups_estimator *est_new(struct kunit *test,
+					  const struct gpio_ups_store *st)
+{
+	struct gpio_ups_estimator *e = kunit_kzalloc(test, sizeof(*e),
+						     GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	gpio_ups_est_init(e, st);
+	return e;
+}
+
+static int feed(struct gpio_ups_estimator *e, u64 t_ms, bool mains,
+		s32 v_uv)
+{
+	struct gpio_ups_sample s = {
+		.time_ms = t_ms,
+		.on_mains = mains,
+		.voltage_valid = true,
+		.voltage_uv = v_uv,
+	};
+
+	return gpio_ups_est_update(e, &s);
+}
+
+/* start an outage at T0_MS: one sample on mains, then the switch */
+static void start_outage(struct gpio_ups_estimator *e, struct plant *pl)
+{
+	feed(e, T0_MS - 10000, true, plant_ocv_uv(pl->st, pl->e0_uj));
+	gpio_ups_est_mains_changed(e, false, T0_MS);
+	pl->t0_ms = T0_MS;
+}
+
+/* feed backup samples every TICK_MS in (from, to] */
+static void run_backup(struct gpio_ups_estimator *e, struct plant *pl,
+		       u64 from_ms, u64 to_ms)
+{
+	u64 t;
+
+	for (t = from_ms; t <= to_ms; t += TICK_MS)
+		feed(e, t, false, plant_read_uv(pl, t));
+}
+
+#define EXPECT_WITHIN_PCT(test, actual, expected, pct) do {		\
+	s64 _a = (s64)(actual), _x = (s64)(expected);			\
+	s64 _d = _a > _x ? _a - _x : _x - _a;				\
+	s64 _lim = (_x < 0 ? -_x : _x) * (pct);				\
+	KUNIT_EXPECT_LE_MSG(test, _d * 100, _lim,			\
+			    "%lld not within %d %% of %lld", _a, (int)(pct), _x); \
+} while (0)
+
+/* ---- energy model ---- */
+
+static void energy_supercap_known_voltages(struct kunit *test)
+{
+	const struct gpio_ups_store *st = &seed003;
+
+	/* 1/2 * 25 * (4.6^2 - 2.5^2) * 0.8 = 149.1 J */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 4600000), 149100000ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(st), 149100000ULL);
+	/* 1/2 * 25 * (3.5^2 - 2.5^2) * 0.8 = 60 J */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 3500000), 60000000ULL);
+	/* 1/2 * 25 * (2.6^2 - 2.5^2) * 0.8 = 5.1 J */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 2600000), 5100000ULL);
+	/* at and below the cut-off nothing is usable */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 2500000), 0ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 1000000), 0ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(st, 0), 0ULL);
+}
+
+static void energy_seed003_backup_times(struct kunit *test)
+{
+	u64 full = gpio_ups_energy_full_uj(&seed003);
+
+	/* seed 003: ~60 s at 0.5 A and ~25-30 s at 1 A (4.75 V output) */
+	KUNIT_EXPECT_EQ(test, div_u64(full, P_HALF_A_UW), 62ULL);
+	KUNIT_EXPECT_EQ(test, div_u64(full, P_ONE_A_UW), 31ULL);
+}
+
+static void energy_range_limits(struct kunit *test)
+{
+	struct gpio_ups_store big = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = GPIO_UPS_MAX_CAPACITANCE_UF,
+		.voltage_max_uv = GPIO_UPS_MAX_VOLTAGE_UV,
+		.voltage_min_uv = 0,
+		.efficiency_pct = 100,
+	};
+
+	KUNIT_ASSERT_EQ(test, gpio_ups_store_validate(&big), 0);
+	/* 1/2 * 3000 F * (30 V)^2 = 1.35 MJ, exactly */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&big), 1350000000000ULL);
+	/* 1/2 * 3000 * 29.999999^2 = 1349999910000.0015 J/1e-6 */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&big, 29999999),
+			1349999910000ULL);
+	/* absurd readings saturate at 2 x 30 V instead of wrapping */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&big, U32_MAX),
+			4ULL * 1350000000000ULL);
+	/* one microvolt above the cut-off of a 3000 F store at 30 V */
+	big.voltage_min_uv = GPIO_UPS_MAX_VOLTAGE_UV - 1;
+	/* 1/2 * 3000 * (30^2 - 29.999999^2) = 0.089999... J */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&big), 89999ULL);
+}
+
+static void estimator_range_limits(struct kunit *test)
+{
+	static const struct gpio_ups_store big = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = GPIO_UPS_MAX_CAPACITANCE_UF,
+		.voltage_max_uv = GPIO_UPS_MAX_VOLTAGE_UV,
+		.voltage_min_uv = 10000000,
+		.efficiency_pct = 100,
+	};
+	struct gpio_ups_estimator *e = est_new(test, &big);
+	struct plant pl = { .st = &big, .p_uw = GPIO_UPS_MAX_POWER_UW };
+	const struct gpio_ups_estimate *est;
+	u64 left;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&big);
+	/* 1/2 * 3000 * (30^2 - 10^2) = 1.2 MJ */
+	KUNIT_ASSERT_EQ(test, pl.e0_uj, 1200000000000ULL);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, T0_MS + 3000);
+	est = gpio_ups_est_get(e);
+	KUNIT_ASSERT_TRUE(test, est->power_measured);
+	EXPECT_WITHIN_PCT(test, est->power_uw, GPIO_UPS_MAX_POWER_UW, 2);
+	left = plant_energy_uj(&pl, T0_MS + 3000);
+	EXPECT_WITHIN_PCT(test, est->energy_uj, left, 1);
+	/* 1.2 MJ / 50 W = 24000 s, less 3 s */
+	EXPECT_WITHIN_PCT(test, est->tte_s, 23997, 2);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+}
+
+static const struct gpio_ups_store li_ion = {
+	.type = GPIO_UPS_STORE_BATTERY,
+	.voltage_max_uv = 4200000,
+	.voltage_min_uv = 3000000,
+	.efficiency_pct = 90,
+	.energy_full_design_uwh = 10000000,	/* 10 Wh */
+	.resistance_uohm = 100000,		/* 100 mOhm */
+	.ocv_points = 5,
+	.ocv = {
+		{ 4200000, 100 }, { 3900000, 75 }, { 3700000, 40 },
+		{ 3500000, 10 }, { 3000000, 0 },
+	},
+};
+
+static void battery_ocv_lookup(struct kunit *test)
+{
+	/* on the points */
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 4200000), 1000000U);
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 3700000), 400000U);
+	/* between: 40 % + 35 % * (3.8 - 3.7) / (3.9 - 3.7) = 57.5 % */
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 3800000), 575000U);
+	/* 10 % * (3.25 - 3.0) / (3.5 - 3.0) = 5 % */
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 3250000), 50000U);
+	/* outside the table: clamped */
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 4300000), 1000000U);
+	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 2900000), 0U);
+	/* 10 Wh * 3600 * 0.9 = 32.4 kJ full, 57.5 % of it at 3.8 V */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&li_ion), 32400000000ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 3800000),
+			18630000000ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 3000000), 0ULL);
+}
+
+static void battery_ir_compensation(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &li_ion);
+	struct gpio_ups_sample s = {
+		.time_ms = T0_MS, .on_mains = false, .voltage_valid = true,
+		/* 1 A through 100 mOhm: 3.7 V terminal is 3.8 V open-circuit */
+		.voltage_uv = 3700000, .current_valid = true,
+		.current_ua = 1000000,
+	};
+	const struct gpio_ups_estimate *est;
+
+	KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
+	est = gpio_ups_est_get(e);
+	KUNIT_ASSERT_TRUE(test, est->energy_valid);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 18630000000ULL);
+	/* load from V * I: 3.8 V * 1 A * 0.9 */
+	KUNIT_ASSERT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_TRUE(test, est->power_measured);
+	KUNIT_EXPECT_EQ(test, est->power_uw, 3420000U);
+	/* 18630 J / 3.42 W */
+	KUNIT_EXPECT_EQ(test, est->tte_s, 5447U);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 58U);
+}
+
+static void validate_rejects(struct kunit *test)
+{
+	struct gpio_ups_store st;
+
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&seed003), 0);
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&li_ion), 0);
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(NULL), -EINVAL);
+
+	st = seed003;
+	st.voltage_min_uv = st.voltage_max_uv;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = seed003;
+	st.voltage_min_uv = st.voltage_max_uv + 1;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = seed003;
+	st.efficiency_pct = 0;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st.efficiency_pct = 101;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st.efficiency_pct = 100;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), 0);
+	st = seed003;
+	st.capacitance_uf = 0;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st.capacitance_uf = GPIO_UPS_MAX_CAPACITANCE_UF + 1;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = seed003;
+	st.voltage_max_uv = GPIO_UPS_MAX_VOLTAGE_UV + 1;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = seed003;
+	st.nominal_load_uw = GPIO_UPS_MAX_POWER_UW + 1;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+
+	st = li_ion;
+	st.energy_full_design_uwh = 0;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = li_ion;
+	st.ocv_points = 1;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = li_ion;
+	st.ocv[2].ocv_uv = 4000000;	/* voltage not falling */
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+	st = li_ion;
+	st.ocv[0].pct = 101;
+	KUNIT_EXPECT_EQ(test, gpio_ups_store_validate(&st), -EINVAL);
+}
+
+/* ---- estimator: constant-power discharges (seed 003) ---- */
+
+static void runtime_constant_load(struct kunit *test, u32 p_uw, bool quantise,
+				  u32 noise_lsb, u64 at_ms, u32 tol_pct)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	struct plant pl = { .st = &seed003, .p_uw = p_uw,
+			    .quantise = quantise, .noise_lsb = noise_lsb,
+			    .rng = 0x12345678 };
+	const struct gpio_ups_estimate *est;
+	u64 left;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&seed003);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, T0_MS + at_ms);
+	est = gpio_ups_est_get(e);
+	left = plant_energy_uj(&pl, T0_MS + at_ms);
+
+	KUNIT_ASSERT_TRUE(test, est->energy_valid);
+	KUNIT_ASSERT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_TRUE(test, est->power_measured);
+	KUNIT_ASSERT_TRUE(test, est->tte_valid);
+	EXPECT_WITHIN_PCT(test, est->power_uw, p_uw, tol_pct);
+	EXPECT_WITHIN_PCT(test, est->energy_uj, left, 1);
+	/* the truth in ms; the estimate in whole seconds */
+	KUNIT_EXPECT_LE(test, abs((s64)est->tte_s * 1000 -
+				  (s64)div_u64(left * 1000, p_uw)),
+			(s64)div_u64(left * 10 * tol_pct, p_uw) + 1000);
+	EXPECT_WITHIN_PCT(test, est->capacity_pct,
+			  div64_u64(left * 100, pl.e0_uj), 2);
+	if (!noise_lsb)
+		KUNIT_EXPECT_EQ(test, e->rejected, 0U);
+}
+
+static void runtime_half_amp_exact(struct kunit *test)
+{
+	/* 149.1 J at 2.375 W: 62.8 s in all, 59.8 s left after 3 s */
+	runtime_constant_load(test, P_HALF_A_UW, false, 0, 3000, 1);
+}
+
+static void runtime_one_amp_exact(struct kunit *test)
+{
+	runtime_constant_load(test, P_ONE_A_UW, false, 0, 3000, 1);
+}
+
+static void runtime_adc_quantised(struct kunit *test)
+{
+	/* 12 bit over 5 V: 1.22 mV steps, a few per 100 ms sample */
+	runtime_constant_load(test, P_HALF_A_UW, true, 0, 3000, 3);
+	runtime_constant_load(test, P_ONE_A_UW, true, 0, 3000, 3);
+}
+
+static void runtime_adc_noise(struct kunit *test)
+{
+	/* 1 LSB noise: within 5 % at 3 s; 4 LSB: within 5 % at 10 s */
+	runtime_constant_load(test, P_HALF_A_UW, true, 1, 3000, 5);
+	runtime_constant_load(test, P_ONE_A_UW, true, 1, 3000, 5);
+	runtime_constant_load(test, P_ONE_A_UW, true, 4, 10000, 5);
+}
+
+static void nominal_load_until_measured(struct kunit *test)
+{
+	struct gpio_ups_store st = seed003;
+	struct gpio_ups_estimator *e;
+	struct plant pl = { .st = &st, .p_uw = P_ONE_A_UW };
+	const struct gpio_ups_estimate *est;
+
+	st.nominal_load_uw = 3000000;
+	e = est_new(test, &st);
+	pl.e0_uj = gpio_ups_energy_full_uj(&st);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, T0_MS + 200);
+	est = gpio_ups_est_get(e);
+	KUNIT_ASSERT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_FALSE(test, est->power_measured);
+	KUNIT_EXPECT_EQ(test, est->power_uw, 3000000U);
+	KUNIT_ASSERT_TRUE(test, est->tte_valid);
+	KUNIT_EXPECT_EQ(test, est->tte_s,
+			(u32)div_u64(est->energy_uj, 3000000));
+
+	run_backup(e, &pl, T0_MS + 300, T0_MS + 2000);
+	KUNIT_EXPECT_TRUE(test, est->power_measured);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_ONE_A_UW, 2);
+
+	/* no nominal load and no measurement yet: no power, no runtime */
+	e = est_new(test, &seed003);
+	pl.st = &seed003;
+	pl.used_uj = 0;
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, T0_MS + 200);
+	est = gpio_ups_est_get(e);
+	KUNIT_EXPECT_TRUE(test, est->energy_valid);
+	KUNIT_EXPECT_FALSE(test, est->power_valid);
+	KUNIT_EXPECT_FALSE(test, est->tte_valid);
+}
+
+/* ---- ESR step and load steps ---- */
+
+static void esr_step_is_not_energy(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	struct plant pl = { .st = &seed003, .p_uw = P_ONE_A_UW };
+	const struct gpio_ups_estimate *est;
+	u64 t;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&seed003);
+	start_outage(e, &pl);
+	/*
+	 * 1.3 A * 30 mOhm = 39 mV sag that settles over 150 ms (worth
+	 * ~3.6 J, as much as 0.75 s of the load): the first samples fall far
+	 * faster than the load drains.
+	 */
+	for (t = T0_MS; t <= T0_MS + 2000; t += TICK_MS) {
+		pl.esr_drop_uv = t - T0_MS >= 150 ? 39000 :
+				 (u32)(t - T0_MS) * 260;
+		feed(e, t, false, plant_read_uv(&pl, t));
+	}
+	est = gpio_ups_est_get(e);
+	KUNIT_ASSERT_TRUE(test, est->power_measured);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_ONE_A_UW, 3);
+	KUNIT_EXPECT_EQ(test, e->rejected, 0U);
+}
+
+static void load_step_recovers(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	struct plant pl = { .st = &seed003, .p_uw = P_HALF_A_UW,
+			    .quantise = true, .noise_lsb = 1,
+			    .rng = 0xdeadbeef };
+	const struct gpio_ups_estimate *est;
+	u64 step = T0_MS + 5000, t, left;
+	u32 p_before;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&seed003);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, step - TICK_MS);
+	est = gpio_ups_est_get(e);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_HALF_A_UW, 5);
+	p_before = est->power_uw;
+
+	/* 0.5 A -> 2 A: the load and the ESR sag (1.5 A * 30 mOhm) jump */
+	plant_set_power(&pl, step, 4 * P_HALF_A_UW);
+	pl.esr_drop_uv = 45000;
+	for (t = step; t < step + 3000; t += TICK_MS)
+		feed(e, t, false, plant_read_uv(&pl, t));
+	est = gpio_ups_est_get(e);
+	KUNIT_ASSERT_TRUE(test, est->power_measured);
+	KUNIT_ASSERT_GT(test, est->power_uw, 0U);
+	EXPECT_WITHIN_PCT(test, est->power_uw, 4 * P_HALF_A_UW, 5);
+	left = plant_energy_uj(&pl, t - TICK_MS);
+	EXPECT_WITHIN_PCT(test, div_u64(left, est->power_uw),
+			  div_u64(left, 4 * P_HALF_A_UW), 6);
+	/* the average lags: between the old and the new load */
+	KUNIT_EXPECT_GT(test, est->power_avg_uw, p_before + 100000);
+	KUNIT_EXPECT_LT(test, est->power_avg_uw, est->power_uw - 100000);
+	KUNIT_EXPECT_GT(test, est->tte_avg_s, est->tte_s);
+}
+
+/* ---- rejected readings ---- */
+
+static void rejects_impossible_readings(struct kunit *test)
+{
+	/* no load above 10 W: 2.8 A at 4.4 V, 84 mV I * R, 144 mV noise */
+	static const struct gpio_ups_store st = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = 25000000,
+		.voltage_max_uv = 4600000,
+		.voltage_min_uv = 2500000,
+		.efficiency_pct = 80,
+		.resistance_uohm = 30000,
+		.max_load_uw = 10000000,
+	};
+	struct gpio_ups_estimator *e = est_new(test, &st);
+	struct plant pl = { .st = &st, .p_uw = P_ONE_A_UW };
+	const struct gpio_ups_estimate *est;
+	u64 t = T0_MS + 3000;
+	u32 cap;
+	u64 energy;
+
+	KUNIT_ASSERT_EQ(test, gpio_ups_store_validate(&st), 0);
+	pl.e0_uj = gpio_ups_energy_full_uj(&st);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, t);
+	est = gpio_ups_est_get(e);
+	cap = est->capacity_pct;
+	energy = est->energy_uj;
+	KUNIT_ASSERT_EQ(test, e->rejected, 0U);
+
+	/* negative */
+	KUNIT_EXPECT_EQ(test, feed(e, t + 100, false, -5000), -ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 1U);
+	/* far above voltage-max-design (4.6 V + 10 %) */
+	KUNIT_EXPECT_EQ(test, feed(e, t + 200, false, 5100000), -ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 2U);
+	/* 0.5 V drop in 100 ms: ~450 W from 25 F, far above 10 W */
+	KUNIT_EXPECT_EQ(test, feed(e, t + 300, false,
+				   plant_read_uv(&pl, t + 300) - 500000),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 3U);
+	/* rising on backup by 0.45 V: more than noise and I * R explain */
+	KUNIT_EXPECT_EQ(test, feed(e, t + 400, false,
+				   plant_read_uv(&pl, t + 400) + 450000),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 4U);
+	/* time going backwards */
+	KUNIT_EXPECT_EQ(test, feed(e, t - 1000, false,
+				   plant_read_uv(&pl, t)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 5U);
+	/* none of them moved the estimate */
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, cap);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, energy);
+	/* no voltage at all is not a rejection */
+	{
+		struct gpio_ups_sample s = { .time_ms = t + 500 };
+
+		KUNIT_EXPECT_EQ(test, gpio_ups_est_update(e, &s), -ENODATA);
+		KUNIT_EXPECT_EQ(test, e->rejected, 5U);
+	}
+	/* the estimate goes on with good readings */
+	run_backup(e, &pl, t + 600, t + 2000);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_ONE_A_UW, 2);
+	EXPECT_WITHIN_PCT(test, est->energy_uj,
+			  plant_energy_uj(&pl, t + 2000), 1);
+}
+
+static void rejects_out_of_range_first_reading(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+
+	/* nothing to compare with yet: the absolute bounds alone */
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS, true, -1), -ERANGE);
+	/* 4.6 V + 10 % = 5.06 V */
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 100, true, 5060001), -ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 2U);
+	KUNIT_EXPECT_FALSE(test, est->energy_valid);
+	/* 5.06 V itself is noise on a full store: capacity clamps at 100 */
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 200, true, 5060000), 0);
+	KUNIT_EXPECT_TRUE(test, est->energy_valid);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 149100000ULL);
+}
+
+static void rise_plausible_on_mains_only(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+
+	/* on mains, 2.5 V -> 4.6 V in 60 s is a 1 A charger at work */
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, true, 2600000), 0);
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 60000, true, 4600000), 0);
+	KUNIT_EXPECT_EQ(test, e->rejected, 0U);
+	/* on backup the store cannot gain that */
+	e = est_new(test, &seed003);
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, false, 2600000), 0);
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 60000, false, 4600000), -ERANGE);
+	KUNIT_EXPECT_EQ(test, e->rejected, 1U);
+}
+
+static void lone_glitch_does_not_move_capacity(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	struct plant pl = { .st = &seed003, .p_uw = P_ONE_A_UW };
+	const struct gpio_ups_estimate *est;
+	u64 t = T0_MS + 3000;
+	u64 before;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&seed003);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, t);
+	est = gpio_ups_est_get(e);
+	before = est->energy_uj;
+	/* -100 mV: plausible as an ESR step, but alone it is a glitch */
+	KUNIT_EXPECT_EQ(test, feed(e, t + 100, false,
+				   plant_read_uv(&pl, t + 100) - 100000), 0);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, before);
+	run_backup(e, &pl, t + 200, t + 1000);
+	KUNIT_EXPECT_EQ(test, e->rejected, 1U);
+	EXPECT_WITHIN_PCT(test, est->energy_uj,
+			  plant_energy_uj(&pl, t + 1000), 1);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_ONE_A_UW, 2);
+}
+
+static void resync_on_a_lasting_jump(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	unsigned int i;
+
+	/* on mains at 4.6 V, then the store reads 3.5 V for good */
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, true, 4600000), 0);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+	for (i = 1; i < GPIO_UPS_EST_RESYNC_RUN; i++) {
+		KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 3500000),
+				-ERANGE);
+		KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+	}
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 3500000), 0);
+	/* 60 J of 149.1 J */
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 40U);
+	KUNIT_EXPECT_EQ(test, e->rejected, GPIO_UPS_EST_RESYNC_RUN - 1);
+}
+
+static void invalidate_forgets(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, true, 3500000), 0);
+	KUNIT_EXPECT_TRUE(test, est->energy_valid);
+	gpio_ups_est_invalidate(e, T0_MS + 100);
+	KUNIT_EXPECT_FALSE(test, est->energy_valid);
+	KUNIT_EXPECT_FALSE(test, est->power_valid);
+	KUNIT_EXPECT_FALSE(test, est->tte_valid);
+	/* a new level after the ADC came back is not a rate violation */
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 200, true, 4600000), 0);
+	KUNIT_EXPECT_TRUE(test, est->energy_valid);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+	KUNIT_EXPECT_EQ(test, e->rejected, 0U);
+}
+
+/* ---- on mains: charging, time to full, full ---- */
+
+static void mains_charging_then_full(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	/* 1 A into 25 F: 40 mV/s, 2.5 V -> 4.6 V in 52.5 s */
+	u64 t, t_full = T0_MS + 52500;
+	u32 v = 0;
+
+	for (t = T0_MS; t <= T0_MS + 40000; t += 10000) {
+		v = 2500000 + (u32)(t - T0_MS) * 40;
+		KUNIT_ASSERT_EQ(test, feed(e, t, true, v), 0);
+		KUNIT_EXPECT_TRUE(test, est->charging);
+		KUNIT_EXPECT_FALSE(test, est->full);
+		KUNIT_EXPECT_FALSE(test, est->tte_valid);
+	}
+	/* at 4.1 V: 12.5 s to go */
+	KUNIT_ASSERT_TRUE(test, est->ttf_valid);
+	KUNIT_EXPECT_EQ(test, est->ttf_s, (u32)div_u64(t_full - (t - 10000), 1000));
+	KUNIT_EXPECT_EQ(test, est->voltage_uv, v);
+	/* charged: held at 4.6 V, sampled every 60 s */
+	for (t = T0_MS + 60000; t <= T0_MS + 300000; t += 60000)
+		KUNIT_ASSERT_EQ(test, feed(e, t, true, 4600000), 0);
+	KUNIT_EXPECT_TRUE(test, est->full);
+	KUNIT_EXPECT_FALSE(test, est->charging);
+	KUNIT_EXPECT_FALSE(test, est->ttf_valid);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 100U);
+}
+
+static void mains_steady_below_full(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	u64 t;
+
+	/* the charger stops at 4.4 V: steady, 88 % is neither full ... */
+	for (t = T0_MS; t <= T0_MS + 240000; t += 60000)
+		KUNIT_ASSERT_EQ(test, feed(e, t, true, 4400000), 0);
+	/* 1/2 * 25 * (4.4^2 - 2.5^2) * 0.8 = 131.1 J = 87.9 % */
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 88U);
+	KUNIT_EXPECT_FALSE(test, est->full);
+	/* ... nor charging */
+	KUNIT_EXPECT_FALSE(test, est->charging);
+}
+
+static struct kunit_case gpio_ups_energy_cases[] = {
+	KUNIT_CASE(energy_supercap_known_voltages),
+	KUNIT_CASE(energy_seed003_backup_times),
+	KUNIT_CASE(energy_range_limits),
+	KUNIT_CASE(estimator_range_limits),
+	KUNIT_CASE(battery_ocv_lookup),
+	KUNIT_CASE(battery_ir_compensation),
+	KUNIT_CASE(validate_rejects),
+	KUNIT_CASE(runtime_half_amp_exact),
+	KUNIT_CASE(runtime_one_amp_exact),
+	KUNIT_CASE(runtime_adc_quantised),
+	KUNIT_CASE(runtime_adc_noise),
+	KUNIT_CASE(nominal_load_until_measured),
+	KUNIT_CASE(esr_step_is_not_energy),
+	KUNIT_CASE(load_step_recovers),
+	KUNIT_CASE(rejects_impossible_readings),
+	KUNIT_CASE(rejects_out_of_range_first_reading),
+	KUNIT_CASE(rise_plausible_on_mains_only),
+	KUNIT_CASE(lone_glitch_does_not_move_capacity),
+	KUNIT_CASE(resync_on_a_lasting_jump),
+	KUNIT_CASE(invalidate_forgets),
+	KUNIT_CASE(mains_charging_then_full),
+	KUNIT_CASE(mains_steady_below_full),
+	{}
+};
+
+static struct kunit_suite gpio_ups_energy_suite = {
+	.name = "gpio-ups-energy",
+	.test_cases = gpio_ups_energy_cases,
+};
+kunit_test_suite(gpio_ups_energy_suite);
