@@ -12,7 +12,10 @@
 #include <linux/reboot.h>
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+/* major.minor of the kernel built against: APIs change between releases */
+#define GPIO_UPS_KERNEL	KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0)
+
+#if KERNEL_VERSION(6, 1, 0) > GPIO_UPS_KERNEL
 #error "gpio-ups needs Linux 6.1 or newer"
 #endif
 
@@ -24,7 +27,7 @@
 static inline void gpio_ups_hw_protection_poweroff(const char *reason,
 						   int ms_until_forced)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#if KERNEL_VERSION(6, 15, 0) <= GPIO_UPS_KERNEL
 	__hw_protection_trigger(reason, ms_until_forced, HWPROT_ACT_SHUTDOWN);
 #else
 	hw_protection_shutdown(reason, ms_until_forced);
@@ -34,7 +37,7 @@ static inline void gpio_ups_hw_protection_poweroff(const char *reason,
 /* gpiod_set_value_cansleep() returns an error code from 6.15 on. */
 static inline int gpio_ups_gpiod_set(struct gpio_desc *desc, int value)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#if KERNEL_VERSION(6, 15, 0) <= GPIO_UPS_KERNEL
 	return gpiod_set_value_cansleep(desc, value);
 #else
 	gpiod_set_value_cansleep(desc, value);
