@@ -149,9 +149,10 @@ static void run_backup(struct gpio_ups_estimator *e, struct plant *pl,
 #define EXPECT_WITHIN_PCT(test, actual, expected, pct) do {		\
 	s64 _a = (s64)(actual), _x = (s64)(expected);			\
 	s64 _d = _a > _x ? _a - _x : _x - _a;				\
-	s64 _lim = (_x < 0 ? -_x : _x) * (pct);				\
+	s64 _p = (pct);							\
+	s64 _lim = (_x < 0 ? -_x : _x) * _p;				\
 	KUNIT_EXPECT_LE_MSG(test, _d * 100, _lim,			\
-			    "%lld not within %d %% of %lld", _a, (int)(pct), _x); \
+			    "%lld not within %lld %% of %lld", _a, _p, _x); \
 } while (0)
 
 /* ---- energy model ---- */
@@ -736,4 +737,5 @@ static struct kunit_suite gpio_ups_energy_suite = {
 	.name = "gpio-ups-energy",
 	.test_cases = gpio_ups_energy_cases,
 };
+
 kunit_test_suite(gpio_ups_energy_suite);

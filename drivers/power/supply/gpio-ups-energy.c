@@ -587,8 +587,12 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 		est->voltage_uv = raw->v_uv;
 	}
 	est->energy_uj = min(energy, full);
-	est->capacity_pct = full ? (u32)min_t(u64, div64_u64(est->energy_uj * 100 +
-							     full / 2, full), 100) : 0;
+	if (full)
+		est->capacity_pct = (u32)min_t(u64, 100,
+					       div64_u64(est->energy_uj * 100 +
+							 (full >> 1), full));
+	else
+		est->capacity_pct = 0;
 
 	if (e->priv.on_mains) {
 		s64 rate_uw;
@@ -736,8 +740,8 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 	if (!e->priv.mains_known || e->priv.on_mains != s->on_mains)
 		gpio_ups_est_mains_changed(e, s->on_mains, s->time_ms);
 
-	vlimit = (u64)store->voltage_max_uv *
-		 (100 + GPIO_UPS_EST_OVERVOLT_PCT) / 100;
+	vlimit = div_u64((u64)store->voltage_max_uv *
+			 (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
 	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
 		return gpio_ups_reject(e);
 	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
