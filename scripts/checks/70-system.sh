@@ -1,0 +1,283 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# System tests: gpio-ups.ko on a simulated HAT in a UML 6.12 guest
+# (scripts/uml/).  Each scenario is one PASS/FAIL line; every scenario also
+# fails if the kernel log shows an oops, a KASAN report, a WARNING or a BUG.
+#
+# Boots (in sequence, each a few tens of seconds):
+#   system   glitch < debounce; outage ridden through; long outage -> commit
+#   reboot   reboot while on backup
+#   lowbat   low-battery line during an outage
+#   adcfail  ADC fails mid-outage
+#   board-*  the outage scenario on each board overlay of dts/ (seeds 001,
+#            002, 003)
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+D=$(step_dir)
+UML="$GPIO_UPS_ROOT/scripts/uml"
+
+names=(
+	"system: glitch shorter than the debounce: no uevent, no shutdown"
+	"system: outage ridden through: uevents for loss and return, no shutdown"
+	"system: long outage: exactly one orderly_poweroff, energy left for the shutdown"
+	"system: shutdown line asserted only at power-off"
+	"system: reboot instead of power-off: shutdown line not asserted"
+	"system: low-battery line during an outage: immediate commit"
+	"system: ADC failing mid-outage: fallback timer commits, no oops"
+)
+boards=(
+	"001:gpio-ups-sla"
+	"002:gpio-ups-ltc4041"
+	"003:gpio-ups-ltc4041-stm32"
+)
+all_skip() {
+	local n b
+	for n in "${names[@]}"; do skip "$n" "$1"; done
+	for b in "${boards[@]}"; do skip "system: board seed ${b%%:*} (${b#*:}): outage" "$1"; done
+	exit 0
+}
+
+[ -f "$GPIO_UPS_ROOT/drivers/power/supply/gpio-ups-drv.c" ] ||
+	all_skip "drivers/power/supply/gpio-ups-drv.c is not there yet"
+if ! "$UML/build-kernel.sh" >&2 || ! bin=$("$UML/build-modules.sh"); then
+	for n in "${names[@]}"; do fail "$n" "UML kernel or module build failed (see the step log)"; done
+	exit 1
+fi
+[ -f "$bin/gpio-ups.ko" ] || { fail "${names[0]}" "gpio-ups.ko not built"; exit 1; }
+
+rc=0
+# ---- helpers over a run directory -------------------------------------------
+# kernel_problems DIR: oops/KASAN/WARN/BUG lines of the console log
+kernel_problems() {
+	grep -E 'BUG:|WARNING:|Oops|KASAN|Kernel panic|general protection|Call Trace|UBSAN|refcount_t:' \
+		"$1/console.log" 2>/dev/null | head -n 8
+}
+# mark DIR NAME: time of a scenario mark
+mark_t() { awk -v n="$2" '$2 == n { print $1; exit }' "$1/marks" 2>/dev/null; }
+mark_line() { awk -v n="$2" '$2 == n { print; exit }' "$1/marks" 2>/dev/null; }
+# uevents DIR FROM TO: uevent lines with FROM <= t < TO
+uevents() { awk -v a="$2" -v b="$3" '$1 >= a && $1 < b' "$1/uevents.log" 2>/dev/null; }
+# loss / return events in uevent lines on stdin
+is_loss() { grep -E 'POWER_SUPPLY_ONLINE=0|POWER_SUPPLY_STATUS=Discharging'; }
+is_return() { grep -E 'POWER_SUPPLY_ONLINE=1|POWER_SUPPLY_STATUS=(Charging|Full|Not charging)'; }
+ncalls() { [ -f "$1/poweroff-calls" ] && wc -l < "$1/poweroff-calls" || echo 0; }
+# field LINE KEY: value of KEY=... in a status line
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1"; }
+poweroff_report() { grep -o 'sim-hat: power-off:.*' "$1/console.log" 2>/dev/null | tail -n1; }
+restart_report() { grep -o 'sim-hat: restart:.*' "$1/console.log" 2>/dev/null | tail -n1; }
+ups_prop() { fdtget -t u "$1" /gpio-ups "$2" 2>/dev/null || echo "$3"; }
+# verdict NAME DIR REASON...: PASS if no reason and a clean kernel log
+verdict() {
+	local name=$1 dir=$2 probs
+	shift 2
+	probs=$(kernel_problems "$dir")
+	[ -z "$probs" ] || set -- "$@" "kernel log ($dir/console.log):" "$probs"
+	if [ $# -eq 0 ]; then
+		pass "$name"
+	else
+		fail "$name" "$@"
+		rc=1
+	fi
+}
+# energy_ok CALL_LINE DURATION_MS: usable energy at the call covers the load
+# for the shutdown duration; prints a reason if not
+energy_ok() {
+	local u l
+	u=$(field "$1" usable_uj) l=$(field "$1" load_uw)
+	[ -n "$u" ] && [ -n "$l" ] || { echo "no store state recorded at the poweroff_cmd call"; return; }
+	if [ "$u" -lt $(( l * $2 / 1000 )) ]; then
+		echo "orderly_poweroff started with $((u / 1000)) mJ usable, the ${2} ms shutdown at $((l / 1000)) mW needs $(( l * $2 / 1000000 )) mJ"
+	fi
+}
+boot() { # boot TIMEOUT DTB DIR SCENARIO [-e K=V...]
+	local t=$1 dtb=$2 dir=$3 scn=$4
+	shift 4
+	log "=== boot $scn ($dir)"
+	"$UML/boot.sh" -t "$t" "$@" "$dtb" "$dir" "$scn" >&2
+	log "=== exit status $?"
+}
+
+# ---- boot 1: glitch, ride-through, long outage ------------------------------
+dtb="$D/demo.dtb"
+"$UML/mkdtb.sh" "$dtb" "$UML/demo-ups.dtso" >&2
+deb=$(ups_prop "$dtb" power-fail-debounce-ms 100)
+dur=$(ups_prop "$dtb" shutdown-duration-ms 20000)
+R="$D/system"
+boot 200 "$dtb" "$R" system -e G_DEBOUNCE_MS="$deb"
+
+r=()
+gs=$(mark_t "$R" glitch-start) ge=$(mark_t "$R" glitch-end)
+if [ -z "$gs" ] || [ -z "$ge" ]; then
+	r+=("scenario did not run (no marks); guest errors: $(cat "$R/errors" 2>/dev/null)")
+else
+	ev=$(uevents "$R" "$gs" "$ge")
+	[ -z "$ev" ] || r+=("uevents during a $((deb / 2)) ms glitch:" "$ev")
+	grep -q 'policy=on-backup\|policy=shutdown' <<< "$(mark_line "$R" glitch-end)" &&
+		r+=("policy_state after the glitch: $(mark_line "$R" glitch-end)")
+	awk -v a="$gs" -v b="$ge" '$1 >= a && $1 < b' "$R/poweroff-calls" 2>/dev/null | grep -q . &&
+		r+=("orderly_poweroff during the glitch")
+fi
+verdict "${names[0]}" "$R" "${r[@]}"
+
+r=()
+rs=$(mark_t "$R" ride-start) rm_=$(mark_t "$R" ride-mid) re=$(mark_t "$R" ride-end)
+if [ -z "$rs" ] || [ -z "$re" ]; then
+	r+=("scenario did not run to its end (marks: $(tr '\n' ';' < "$R/marks" 2>/dev/null))")
+else
+	uevents "$R" "$rs" "$rm_" | is_loss | grep -q . ||
+		r+=("no uevent reporting the loss of mains within the outage" "$(uevents "$R" "$rs" "$re")")
+	uevents "$R" "$rm_" "$re" | is_return | grep -q . ||
+		r+=("no uevent reporting the return of mains" "$(uevents "$R" "$rs" "$re")")
+	awk -v b="$re" '$1 < b' "$R/poweroff-calls" 2>/dev/null | grep -q . &&
+		r+=("orderly_poweroff during an outage the store could ride through")
+fi
+verdict "${names[1]}" "$R" "${r[@]}"
+
+r=()
+ls_=$(mark_t "$R" long-start)
+n=$(ncalls "$R")
+call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
+if [ -z "$ls_" ]; then
+	r+=("long outage not reached")
+elif [ "$n" -ne 1 ]; then
+	r+=("orderly_poweroff ran $n times (poweroff_cmd calls), expected 1")
+	[ "$n" -eq 0 ] || r+=("$(cat "$R/poweroff-calls")")
+else
+	e=$(energy_ok "$call" "$dur")
+	[ -z "$e" ] || r+=("$e")
+	rep=$(poweroff_report "$R")
+	[ -n "$rep" ] || r+=("the guest did not reach power-off")
+	[ "$(field "$rep" brownout)" = 0 ] && [ "$(field "$(cat "$R/poweroff-end" 2>/dev/null)" brownout)" = 0 ] ||
+		r+=("the store ran dry before power-off: ${rep:-no report}")
+	ct=${call%% *}
+	log "long outage: commit $(awk -v a="$ct" -v b="$ls_" 'BEGIN { printf "%.1f", a - b }') s after the cut, usable $(( $(field "$call" usable_uj) / 1000 )) mJ, load $(( $(field "$call" load_uw) / 1000 )) mW, shutdown ${dur} ms"
+fi
+verdict "${names[2]}" "$R" "${r[@]}"
+
+r=()
+if [ -z "$call" ]; then
+	r+=("no orderly_poweroff in the long outage")
+else
+	[ "$(field "$call" shutdown)" = 0 ] || r+=("shutdown line asserted at the commit (before power-off): $call")
+	end=$(cat "$R/poweroff-end" 2>/dev/null)
+	[ -z "$end" ] || [ "$(field "$end" shutdown)" = 0 ] ||
+		r+=("shutdown line asserted while the system was still shutting down: $end")
+	grep -q 'shutdown line asserted while running' "$R/console.log" &&
+		r+=("$(grep 'shutdown line asserted while running' "$R/console.log" | head -n1)")
+	rep=$(poweroff_report "$R")
+	[ "$(field "$rep" shutdown_line)" = 1 ] || r+=("shutdown line not asserted at power-off: ${rep:-no power-off report}")
+fi
+verdict "${names[3]}" "$R" "${r[@]}"
+
+# ---- boot 2: reboot ---------------------------------------------------------
+R="$D/reboot"
+boot 60 "$dtb" "$R" reboot
+r=()
+rep=$(restart_report "$R")
+if [ -z "$rep" ]; then
+	r+=("no restart report from the simulated HAT (the guest did not reboot)")
+else
+	[ "$(field "$rep" shutdown_line)" = 0 ] || r+=("shutdown line asserted on reboot: $rep")
+	grep -q 'policy=on-backup' <<< "$(mark_line "$R" reboot)" ||
+		r+=("not on backup when rebooting: $(mark_line "$R" reboot)")
+fi
+[ "$(cat "$R/restarted" 2>/dev/null)" = 2 ] || r+=("the guest did not come up again after the reboot")
+[ "$(ncalls "$R")" -eq 0 ] || r+=("orderly_poweroff ran during the reboot scenario")
+verdict "${names[4]}" "$R" "${r[@]}"
+
+# ---- boot 3: low-battery line -------------------------------------------------
+R="$D/lowbat"
+lbdeb=$(ups_prop "$dtb" low-battery-debounce-ms "$deb")
+boot 60 "$dtb" "$R" lowbat -e G_SHUTDOWN_WAIT_S=2
+r=()
+lb=$(mark_t "$R" lowbat)
+call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
+if [ -z "$lb" ]; then
+	r+=("scenario did not run")
+elif [ -z "$call" ]; then
+	r+=("no orderly_poweroff within 20 s of the low-battery line")
+else
+	dt=$(awk -v a="${call%% *}" -v b="$lb" 'BEGIN { printf "%d", (a - b) * 1000 }')
+	[ "$dt" -ge 0 ] || r+=("orderly_poweroff before the low-battery line (${dt} ms)")
+	[ "$dt" -le $(( lbdeb + 1000 )) ] ||
+		r+=("orderly_poweroff ${dt} ms after the low-battery line (debounce ${lbdeb} ms + 1 s allowed)")
+	log "low battery: commit ${dt} ms after the line"
+	[ "$(ncalls "$R")" -eq 1 ] || r+=("orderly_poweroff ran $(ncalls "$R") times")
+fi
+verdict "${names[5]}" "$R" "${r[@]}"
+
+# ---- boot 4: ADC failure --------------------------------------------------------
+R="$D/adcfail"
+fb=$(ups_prop "$dtb" fallback-shutdown-ms 5000)
+boot 90 "$dtb" "$R" adcfail -e G_SHUTDOWN_WAIT_S=2 -e G_WAIT_S=$(( fb / 1000 + 15 ))
+r=()
+af=$(mark_t "$R" adcfail)
+call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
+if [ -z "$af" ]; then
+	r+=("scenario did not run")
+elif [ -z "$call" ]; then
+	r+=("no orderly_poweroff within $(( fb / 1000 + 15 )) s of the ADC failure (fallback-shutdown-ms ${fb})")
+else
+	dt=$(awk -v a="${call%% *}" -v b="$af" 'BEGIN { printf "%d", (a - b) * 1000 }')
+	[ "$dt" -ge 300 ] || r+=("committed ${dt} ms after the ADC failed: on the first bad reading, not on the fallback timer")
+	[ "$dt" -le $(( fb + 3000 )) ] || r+=("committed ${dt} ms after the ADC failed (fallback ${fb} ms + 3 s allowed)")
+	log "adc failure: commit ${dt} ms after the ADC failed (fallback ${fb} ms)"
+	[ "$(ncalls "$R")" -eq 1 ] || r+=("orderly_poweroff ran $(ncalls "$R") times")
+	[ "$(field "$(poweroff_report "$R")" brownout)" = 0 ] || r+=("store ran dry: $(poweroff_report "$R")")
+fi
+verdict "${names[6]}" "$R" "${r[@]}"
+
+# ---- boards ---------------------------------------------------------------------
+# per board: simulated store set-up for a short run (the overlays describe
+# 25-100 F stores; an SLA battery is modelled by a store whose low-battery
+# comparator trips at 3.6 V, as the seed 001 board's LOW line does at ~40 %)
+board_env() {
+	case $1 in
+	gpio-ups-sla) echo "-e G_SIM_VOLTAGE_UV=3750000 -e G_SIM_LOWBAT_UV=3600000 -e G_SIM_LOAD_UW=2500000" ;;
+	*) echo "-e G_SIM_LOAD_UW=2500000" ;;
+	esac
+}
+for b in "${boards[@]}"; do
+	seed=${b%%:*} ovl=${b#*:}
+	name="system: board seed $seed ($ovl): outage"
+	src="$GPIO_UPS_ROOT/dts/$ovl.dts"
+	if [ ! -f "$src" ]; then
+		skip "$name" "dts/$ovl.dts is not there yet"
+		continue
+	fi
+	bdtb="$D/$ovl.dtb"
+	if ! "$UML/mkdtb.sh" "$bdtb" "$src" >&2; then
+		fail "$name" "dts/$ovl.dts does not apply onto scripts/uml/base.dts (see the step log)"
+		rc=1
+		continue
+	fi
+	R="$D/$ovl"
+	bdur=$(ups_prop "$bdtb" shutdown-duration-ms 20000)
+	bfb=$(ups_prop "$bdtb" fallback-shutdown-ms 5000)
+	wait_s=$(( bfb / 1000 + 40 ))
+	[ "$wait_s" -le 100 ] || wait_s=100
+	# shellcheck disable=SC2046
+	boot $(( wait_s + 40 )) "$bdtb" "$R" outage -e G_SHUTDOWN_WAIT_S=3 -e G_WAIT_S="$wait_s" $(board_env "$ovl")
+	r=()
+	os=$(mark_t "$R" outage-start)
+	call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
+	if [ -z "$os" ]; then
+		r+=("scenario did not run; guest errors: $(cat "$R/errors" 2>/dev/null)")
+	elif [ -z "$call" ]; then
+		r+=("no orderly_poweroff within ${wait_s} s of the outage")
+	else
+		[ "$(ncalls "$R")" -eq 1 ] || r+=("orderly_poweroff ran $(ncalls "$R") times")
+		e=$(energy_ok "$call" "$bdur")
+		[ -z "$e" ] || r+=("$e")
+		rep=$(poweroff_report "$R")
+		if fdtget "$bdtb" /gpio-ups shutdown-gpios >/dev/null 2>&1; then
+			[ "$(field "$rep" shutdown_line)" = 1 ] ||
+				r+=("shutdown line not asserted at power-off: ${rep:-no report}")
+		fi
+		[ "$(field "$rep" brownout)" = 0 ] || r+=("the store ran dry: ${rep:-no power-off report}")
+		log "$ovl: commit $(awk -v a="${call%% *}" -v b="$os" 'BEGIN { printf "%.1f", a - b }') s after the cut; $call"
+	fi
+	verdict "$name" "$R" "${r[@]}"
+done
+exit $rc
