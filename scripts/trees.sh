@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Kernel trees used by the checks, cached under $GPIO_UPS_CACHE.
+# Usage:
+#   scripts/trees.sh src 6.12|7.2      extract (or fetch) a source tree, print its path
+#   scripts/trees.sh prepare TARGET    prepare a build dir for out-of-tree
+#                                      modules, print its path; TARGET is
+#                                      6.12-x86_64, 6.12-arm64 or 7.2-x86_64
+#   scripts/trees.sh build TARGET [make args...]
+#                                      build gpio-ups.ko for TARGET (W=1)
+#   scripts/trees.sh list              list cached trees and build dirs
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+src() {
+	case $1 in
+	6.12) src_6_12 ;;
+	7.2) src_7_2 ;;
+	*) die "unknown kernel '$1' (6.12 or 7.2)" ;;
+	esac
+}
+
+prepare() {
+	local ver=${1%-*} arch=${1#*-} cross=
+	[ "$arch" = arm64 ] && { need_pkgs gcc-aarch64-linux-gnu; cross=aarch64-linux-gnu-; }
+	need_pkgs "${KBUILD_PKGS[@]}"
+	prep_tree "linux-$ver-$arch" "$(src "$ver")" "$arch" $cross
+}
+
+case ${1:-} in
+src) src "${2:?kernel version}" ;;
+prepare) prepare "${2:?target}" ;;
+build)
+	t=${2:?target}
+	shift 2
+	kb=$(prepare "$t")
+	args=(W=1)
+	[ "${t#*-}" = arm64 ] && args+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	CHECK_STEP_DIR=${CHECK_STEP_DIR:-$CACHE/logs/trees} check_build "$t" "$kb" "${args[@]}" "$@"
+	;;
+list) ls -1d "$CACHE"/src/* "$CACHE"/build/* 2>/dev/null ;;
+*) sed -n '3,12s/^# \{0,1\}//p' "$0"; exit 2 ;;
+esac
