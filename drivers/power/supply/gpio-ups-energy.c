@@ -270,25 +270,50 @@ static s64 gpio_ups_ir_uv(const struct gpio_ups_store *store, s32 i_ua)
 }
 
 /*
- * Usable energy for a reading; with a current, compensate the reading and
- * (supercapacitor) the cut-off for I * R.  Also returns the open-circuit
- * voltage used.
+ * Usable energy for a reading.  Battery: the state of charge is looked up
+ * at the open-circuit voltage V + I * R when the current is known.
+ * Supercapacitor: the terminal voltage is used as is.  With constant load
+ * power P_in = V_t * I at the converter input, the terminal-voltage energy
+ * 1/2 C (V_t^2 - Vmin^2) equals 1/2 C (V_oc^2 - (Vmin + I_end R)^2), the
+ * open-circuit energy down to the raised cut-off, up to a term of order
+ * (I R)^2: compensating the reading alone would overestimate it.  The
+ * remaining loss, I^2 R in the ESR, is taken off when publishing (see
+ * gpio_ups_esr_loss_uj()).
  */
 static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
-				     u32 v_uv, bool has_i, s32 i_ua,
-				     u32 *ocv_uv)
+				     u32 v_uv, bool has_i, s32 i_ua)
 {
-	s64 ir = has_i ? gpio_ups_ir_uv(store, i_ua) : 0;
-	s64 ocv = clamp_t(s64, (s64)v_uv + ir, 0, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
-	s64 vmin = store->voltage_min_uv;
+	s64 ocv = v_uv;
 
-	*ocv_uv = (u32)ocv;
-	if (store->type == GPIO_UPS_STORE_SUPERCAP) {
-		if (ir > 0)
-			vmin = min_t(s64, vmin + ir, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
-		return gpio_ups_cap_energy_uj(store, (u32)ocv, (u32)vmin);
-	}
+	if (store->type == GPIO_UPS_STORE_SUPERCAP)
+		return gpio_ups_cap_energy_uj(store, v_uv,
+					      store->voltage_min_uv);
+	if (has_i)
+		ocv = clamp_t(s64, ocv + gpio_ups_ir_uv(store, i_ua), 0,
+			      2LL * GPIO_UPS_MAX_VOLTAGE_UV);
 	return gpio_ups_energy_uj(store, (u32)ocv);
+}
+
+/*
+ * Supercapacitor: energy the ESR will burn from voltage v_uv down to the
+ * cut-off at load power p_uw (load side).  With P_in = V I constant and
+ * dt = -C V dV / P_in, the integral of I^2 R dt is R C P_in ln(V / Vmin);
+ * at the load side R C P ln(V / Vmin).  ln(x) is taken as
+ * 2 (x - 1) / (x + 1), within 3 % for x <= 2.
+ */
+static u64 gpio_ups_esr_loss_uj(const struct gpio_ups_store *store,
+				u32 v_uv, u32 p_uw)
+{
+	u32 vmin = store->voltage_min_uv;
+	/* R C in us: <= 1e7 uohm * 3e9 uF / 1e6 = 3e10 */
+	u64 rc_us = div_u64((u64)store->resistance_uohm *
+			    store->capacitance_uf, PPM);
+
+	if (store->type != GPIO_UPS_STORE_SUPERCAP || v_uv <= vmin)
+		return 0;
+	/* rc_us * p_uw <= 3e10 * 5e9 < 2^58: uW * us = 1e-6 uJ */
+	return mul_u64_u64_div_u64(rc_us * p_uw, 2ULL * (v_uv - vmin),
+				   (u64)PPM * ((u64)v_uv + vmin));
 }
 
 /* energy that a voltage change of dv_uv around v_uv is worth */
@@ -397,6 +422,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 	mt = div_u64(st + n / 2, n);
 	me = div_u64(se + n / 2, n);
 	mv = div_u64(sv + n / 2, n);
+	f->v_mean_uv = (u32)mv;
 	for (i = 0; i < n; i++) {
 		p = gpio_ups_win_at(e, i);
 		dt = (s64)(p->t_ms - t0) - (s64)mt;
@@ -566,6 +592,37 @@ static u32 gpio_ups_tte_s(u64 e_uj, u32 p_uw)
 			  U32_MAX);
 }
 
+static u32 gpio_ups_pct(u64 e_uj, u64 full_uj)
+{
+	if (!full_uj)
+		return 0;
+	return (u32)min_t(u64, 100, div64_u64(e_uj * 100 + (full_uj >> 1),
+					      full_uj));
+}
+
+/*
+ * Load power from the slope of terminal-voltage energy.  For a
+ * supercapacitor with ESR R that slope is eta * P_in / (1 - R I / V) (the
+ * sag I * R deepens as the voltage falls), so scale it by (1 - R I / V),
+ * I = P_in / V.
+ */
+static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
+				   s64 slope_uw, u32 v_uv)
+{
+	u64 p = (u64)clamp_t(s64, slope_uw, 0, GPIO_UPS_MAX_POWER_UW * 4ULL);
+	u64 i_ua, ir_uv;
+
+	if (store->type != GPIO_UPS_STORE_SUPERCAP || !store->resistance_uohm ||
+	    !v_uv)
+		return (u32)p;
+	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 2e8 * 1e8 */
+	i_ua = div_u64(div_u64(p * 100, store->efficiency_pct) * PPM, v_uv);
+	ir_uv = div_u64(i_ua * store->resistance_uohm, PPM);
+	if (ir_uv >= v_uv / 2)
+		return (u32)p;
+	return (u32)div_u64(p * (v_uv - ir_uv), v_uv);
+}
+
 static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 				 const struct gpio_ups_est_point *raw)
 {
@@ -576,6 +633,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	u64 full = est->energy_full_uj, energy;
 	u32 p_uw = 0;
 	bool have_p = false, measured = false, fresh = false;
+	u64 loss;
 
 	gpio_ups_est_clear_outputs(e);
 	est->energy_valid = true;
@@ -587,12 +645,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 		est->voltage_uv = raw->v_uv;
 	}
 	est->energy_uj = min(energy, full);
-	if (full)
-		est->capacity_pct = (u32)min_t(u64, 100,
-					       div64_u64(est->energy_uj * 100 +
-							 (full >> 1), full));
-	else
-		est->capacity_pct = 0;
+	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 
 	if (e->priv.on_mains) {
 		s64 rate_uw;
@@ -637,7 +690,9 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 		p_uw = store->nominal_load_uw;
 		have_p = true;
 	} else if (ready) {
-		p_uw = (u32)clamp_t(s64, f->power_uw, 0, U32_MAX);
+		/* the slope is the window's: correct it at its mean voltage */
+		p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
+					       f->v_mean_uv);
 		have_p = true;
 		measured = true;
 		fresh = true;
@@ -674,6 +729,9 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 					    GPIO_UPS_EST_AVG_TAU_MS + (s64)dt);
 	}
 	e->priv.avg_ms = raw->t_ms;
+	loss = gpio_ups_esr_loss_uj(store, est->voltage_uv, p_uw);
+	est->energy_uj -= min(loss, est->energy_uj);
+	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->power_valid = true;
 	est->power_measured = measured;
 	est->power_uw = p_uw;
@@ -731,7 +789,6 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 	struct gpio_ups_est_point pt = { };
 	unsigned int i;
 	u64 vlimit;
-	u32 ocv;
 
 	if (!store || store->type == GPIO_UPS_STORE_NONE)
 		return -EINVAL;
@@ -757,10 +814,10 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 	pt.v_uv = s->voltage_uv;
 	pt.has_i = s->current_valid;
 	pt.e_uj = gpio_ups_sample_energy_uj(store, pt.v_uv, pt.has_i,
-					    s->current_ua, &ocv);
+					    s->current_ua);
 	if (pt.has_i && s->current_ua > 0) {
-		/* usable-side power: eta * V_oc * I; < 2^25 * 2^31 * 100 */
-		u64 p = div_u64((u64)ocv * (u64)s->current_ua *
+		/* load power: eta * V * I into the converter; < 2^63 */
+		u64 p = div_u64((u64)pt.v_uv * (u64)s->current_ua *
 				store->efficiency_pct, 100 * PPM);
 
 		pt.p_uw = (u32)min_t(u64, p, U32_MAX);

@@ -189,6 +189,7 @@ struct gpio_ups_est_fit {
 	u64 t_last_ms;
 	u64 e_last_uj;		/* fitted energy at t_last_ms */
 	u32 v_last_uv;		/* fitted voltage at t_last_ms */
+	u32 v_mean_uv;		/* mean voltage over the window */
 	s64 power_uw;		/* -dE/dt */
 	s64 sxx, sxv;		/* for the voltage slope */
 	u64 sigma_uj;		/* noise: 1.25 * mean absolute residual */
