@@ -596,6 +596,56 @@ static void policy_latch_after_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_LOW_BATTERY);
 }
 
+/*
+ * After the commit the emergency deadline follows the measured energy and
+ * the (lighter) shutdown load; one bad reading cannot pull it in.
+ */
+static void policy_emergency_rearm(struct kunit *test)
+{
+	const u32 pw = 4000;
+	struct gpio_ups_policy_cfg cfg;
+	u64 first, cap, e_mj;
+	struct pt_ctx c;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	e_mj = pt_reserve_mj(pw) - 4000;	/* 1 s short of the reserve */
+	pt_est(&c, e_mj, pw);
+	pt_fail(&c);
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	cap = c.commit_at + (u64)DUR_MS * MARGIN / 100;
+	first = c.d.emergency_ms;
+	KUNIT_EXPECT_EQ(test, first,
+			c.now + div_u64(e_mj * 1000, pw) -
+			GPIO_UPS_POLICY_EMERGENCY_LEAD_MS);
+	KUNIT_EXPECT_LT(test, first, cap);
+
+	/* the shutdown load is half the running load: the deadline moves */
+	c.now += TICK_MS;
+	pt_est(&c, e_mj - 400, pw / 2);
+	pt_step(&c);
+	KUNIT_EXPECT_FALSE(test, c.d.commit);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			min(cap, c.now + div_u64((e_mj - 400) * 1000, pw / 2) -
+				 GPIO_UPS_POLICY_EMERGENCY_LEAD_MS));
+	KUNIT_EXPECT_GT(test, c.d.emergency_ms, first);
+	first = c.d.emergency_ms;
+
+	/* one reading showing an empty store does not pull it in */
+	c.now += TICK_MS;
+	pt_est(&c, 1, pw / 2);
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, first);
+	/* a second one does */
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.now);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.emergency_ms, c.d.emergency_ms);
+}
+
 /* auto_shutdown = 0: state and advice follow, no commit; 1 commits. */
 static void policy_auto_shutdown_off(struct kunit *test)
 {
@@ -794,6 +844,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_one_bad_reading),
 	KUNIT_CASE(policy_mains_return_before_commit),
 	KUNIT_CASE(policy_latch_after_commit),
+	KUNIT_CASE(policy_emergency_rearm),
 	KUNIT_CASE(policy_auto_shutdown_off),
 	KUNIT_CASE(policy_knobs),
 	KUNIT_CASE(policy_next_eval),

@@ -40,7 +40,12 @@
  * less GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, and no later than
  * commit + shutdown_duration * margin (a power-off that takes longer than
  * that is hung); without any energy figure it is commit +
- * shutdown_duration * margin.
+ * shutdown_duration * margin.  After the commit the driver keeps sampling
+ * and stepping: every measured estimate moves the deadline to when the
+ * energy runs out at the load measured then (the lighter shutdown load
+ * moves it later), taking the later of the last two readings' deadlines
+ * so that one bad reading cannot force an emergency power-off, and never
+ * past commit + shutdown_duration * margin.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -276,26 +281,64 @@ static bool gpio_ups_confirmed(u8 hist)
 	return n >= GPIO_UPS_POLICY_CONFIRM;
 }
 
+/* Emergency deadline for energy_uj left at power_uw, uncapped. */
+static u64 gpio_ups_emergency_at(u64 now_ms, u64 energy_uj, u32 power_uw)
+{
+	u64 left_ms = gpio_ups_ms_to(energy_uj, 0, power_uw);
+
+	left_ms = left_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
+		  left_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0;
+	return gpio_ups_add_ms(now_ms, left_ms);
+}
+
+static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)
+{
+	return gpio_ups_add_ms(p->commit_ms,
+			       div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
+						   p->cfg.margin_pct), 100));
+}
+
+/*
+ * After the commit: move the emergency deadline with the measured energy
+ * and (shutdown) load.  The later of the last two readings' deadlines is
+ * used, so one bad reading cannot force an emergency power-off.
+ */
+static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
+				  const struct gpio_ups_policy_input *in)
+{
+	const struct gpio_ups_estimate *est = in->est;
+	u32 power_uw;
+	u64 cand;
+
+	if (in->on_mains || !est || !est->energy_valid || !est->power_valid ||
+	    !est->power_measured)
+		return;
+	power_uw = max(est->power_uw, est->power_avg_uw);
+	if (!power_uw)
+		return;
+	cand = gpio_ups_emergency_at(in->now_ms, est->energy_uj, power_uw);
+	p->emergency_ms = min(gpio_ups_emergency_cap(p),
+			      max(cand, p->priv.emergency_cand_ms));
+	p->priv.emergency_cand_ms = cand;
+}
+
 static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 				   enum gpio_ups_reason reason,
 				   bool have_energy, u64 energy_uj,
 				   u32 power_uw, struct gpio_ups_decision *d)
 {
-	u64 cap_ms = div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
-					 p->cfg.margin_pct), 100);
-	u64 left_ms = cap_ms;
-
-	if (have_energy && power_uw) {
-		left_ms = gpio_ups_ms_to(energy_uj, 0, power_uw);
-		left_ms = left_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
-			  left_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0;
-		left_ms = min(left_ms, cap_ms);
-	}
 	p->state = GPIO_UPS_PSTATE_COMMITTED;
 	p->reason = reason;
 	p->advice = reason;
 	p->commit_ms = now_ms;
-	p->emergency_ms = gpio_ups_add_ms(now_ms, left_ms);
+	p->emergency_ms = gpio_ups_emergency_cap(p);
+	p->priv.emergency_cand_ms = p->emergency_ms;
+	if (have_energy && power_uw) {
+		p->priv.emergency_cand_ms =
+			gpio_ups_emergency_at(now_ms, energy_uj, power_uw);
+		p->emergency_ms = min(p->emergency_ms,
+				      p->priv.emergency_cand_ms);
+	}
 	d->commit = true;
 	d->state_changed = true;
 	d->reason = reason;
@@ -470,6 +513,7 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 	d->emergency_ms = GPIO_UPS_NEVER;
 
 	if (p->state == GPIO_UPS_PSTATE_COMMITTED) {
+		gpio_ups_policy_rearm(p, in);
 		d->reason = p->reason;
 		d->emergency_ms = p->emergency_ms;
 		return;

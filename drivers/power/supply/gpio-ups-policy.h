@@ -12,6 +12,7 @@
 #ifndef _GPIO_UPS_POLICY_H
 #define _GPIO_UPS_POLICY_H
 
+#include <linux/limits.h>
 #include <linux/types.h>
 
 #include "gpio-ups-energy.h"
@@ -138,7 +139,9 @@ struct gpio_ups_policy_input {
  *	earliest time a timer-based trigger can fire); GPIO_UPS_NEVER: only
  *	on the next line change or sample
  * @emergency_ms: after commit, force an emergency power-off at this time
- *	if the system is still up (GPIO_UPS_NEVER: none)
+ *	if the system is still up (GPIO_UPS_NEVER: none); keep stepping the
+ *	policy with new samples after the commit and re-arm the emergency
+ *	timer whenever this changes
  */
 struct gpio_ups_decision {
 	bool commit;
@@ -179,6 +182,7 @@ struct gpio_ups_policy {
 		u64 last_valid_ms;	/* time of the last measured estimate */
 		u64 last_energy_uj;	/* its usable energy */
 		u32 last_power_uw;	/* its conservative load power */
+		u64 emergency_cand_ms;	/* last reading's emergency deadline */
 	} priv;
 };
 
