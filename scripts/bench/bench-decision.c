@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Decision quality of the gpio-ups shutdown policy against three baselines.
+ *
+ * Every case is one outage on a simulated store (sim.c) starting full:
+ * mains fails at t = 0, returns after the outage length (or never), the
+ * load runs at P until a policy commits, then at P/2 for the shutdown
+ * duration, then the host is off.  The driver's data path is reproduced:
+ * power-fail debounce 100 ms, the store voltage (and, for the battery
+ * board, the current) read every 100 ms on backup through a 12-bit ADC with
+ * noise, every reading fed to the real estimator (gpio_ups_est_*), every
+ * estimate to the real policy (gpio_ups_policy_step), and the policy's
+ * timers honoured.
+ *
+ * Policies:
+ *   gpio-ups     this driver: defaults of the binding (margin 150 %,
+ *                fallback 5 s), shutdown-duration-ms = the host's duration.
+ *   fixed-2s     commit 2 s after the power loss (the controller of seed
+ *                003 signals the host 2 s after a power failure).
+ *   apcupsd      ONBATTERYDELAY 6 s, then commit once the estimated runtime
+ *                (the same estimator's time_to_empty) is below MINUTES 3 or
+ *                the capacity at or below BATTERYLEVEL 5 (apcupsd.conf
+ *                defaults), polled every 1 s.
+ *   accumulator  the monitor of seed 002: samples PWRGOOD once per second;
+ *                while power is bad a counter grows by
+ *                1 + cpu_pc * (imax / idle - 1), i.e. by the load current
+ *                in units of the idle current, and the host commits when
+ *                it exceeds count_max.  The seed publishes the docstring
+ *                and the first lines only, so count_max is reconstructed
+ *                as its author sized it: the nominal store energy
+ *                1/2 * C * (Vmax^2 - Vmin^2) with the seed's voltages
+ *                (single cap 2.7 -> 2.3 V, 2-cap stack 4.5 -> 2.4 V; the
+ *                battery: capacity * 3.7 V), times the converter
+ *                efficiency, less the UPS's 20 s hold after SHUTDN at the
+ *                shutdown load; the monitor's current model is taken as
+ *                exact (counter rate = P / P_idle), in its favour.
+ *
+ * Outcomes (per case):
+ *   undersized   committing at the very start of the outage still browns
+ *                out (the store cannot carry the shutdown itself): no
+ *                policy can be safe; these configurations are reported
+ *                apart and counted against nobody.
+ *   ridable      the store can carry the running load to the end of the
+ *                outage and still hold a clean shutdown after it (ground
+ *                truth from the plant, not from the estimator); "forever"
+ *                outages are never ridable.
+ *   brownout     the store ran empty while the host was up (before the
+ *                shutdown finished, or with no commit at all).
+ *   needless     a commit in a ridable outage (it ended with energy to
+ *                spare).
+ *   ride-through ridable outages ended with no commit / ridable outages.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kernel.h>
+
+#include "gpio-ups-energy.h"
+#include "gpio-ups-policy.h"
+#include "sim.h"
+
+#define TICK_MS			10
+#define DEBOUNCE_MS		100
+#define SAMPLE_MS		100
+#define SEEDS			2
+#define FOREVER			-1.0
+
+enum pol { POL_GPIO_UPS, POL_FIXED, POL_APC, POL_ACCU, NPOL };
+static const char *const pol_name[NPOL] = {
+	"gpio-ups", "fixed-2s", "apcupsd", "accumulator",
+};
+
+struct store_def {
+	const char *name;
+	enum sim_store_kind kind;
+	struct sim_supercap_cfg cap;
+	struct sim_battery_cfg bat;
+	bool has_current;
+	double adc_fs_v, adc_div;
+	/* seed 002's view of the store, for the accumulator */
+	double seed_vmax, seed_vmin;
+	struct gpio_ups_store st;
+};
+
+/* 1S Li-ion (NMC 18650 class) open-circuit voltage, falling soc */
+static const struct sim_ocv_point liion_ocv[] = {
+	{ 1.00, 4.18 }, { 0.90, 4.06 }, { 0.80, 3.97 }, { 0.70, 3.88 },
+	{ 0.60, 3.80 }, { 0.50, 3.73 }, { 0.40, 3.68 }, { 0.30, 3.63 },
+	{ 0.20, 3.57 }, { 0.10, 3.45 }, { 0.05, 3.33 }, { 0.00, 3.00 },
+};
+
+static struct store_def stores[] = {
+	{ .name = "10F 2.7V", .kind = SIM_SUPERCAP,
+	  .cap = { .c_f = 10, .esr_ohm = 0.040, .vmax_v = 2.7, .vmin_v = 2.3,
+		   .eta = 0.85, .charge_a = 1.0 },
+	  .adc_fs_v = 4.096, .adc_div = 1, .seed_vmax = 2.7, .seed_vmin = 2.3 },
+	{ .name = "25F 4.6V", .kind = SIM_SUPERCAP,
+	  .cap = { .c_f = 25, .esr_ohm = 0.054, .vmax_v = 4.6, .vmin_v = 2.5,
+		   .eta = 0.80, .charge_a = 1.0 },
+	  .adc_fs_v = 4.096, .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
+	{ .name = "100F 4.6V", .kind = SIM_SUPERCAP,
+	  .cap = { .c_f = 100, .esr_ohm = 0.016, .vmax_v = 4.6, .vmin_v = 2.5,
+		   .eta = 0.80, .charge_a = 1.0 },
+	  .adc_fs_v = 4.096, .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
+	{ .name = "Li-ion 1S 2.5Ah", .kind = SIM_BATTERY,
+	  .bat = { .ocv = liion_ocv, .ocv_points = ARRAY_SIZE(liion_ocv),
+		   .r_ohm = 0.080, .capacity_ah = 2.5, .vmin_v = 3.0,
+		   .eta = 0.90, .charge_a = 1.0, .soc0 = 1.0 },
+	  .has_current = true, .adc_fs_v = 4.096, .adc_div = 2 },
+};
+
+static const double loads_w[] = { 0.6, 2.5, 4.0, 8.0 };
+static const double outages_s[] = {
+	0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600,
+	FOREVER,
+};
+static const double durations_s[] = { 10, 25 };
+
+/* battery energy from the OCV curve: integral of OCV dQ, in Wh */
+static double liion_energy_wh(const struct sim_battery_cfg *b)
+{
+	double wh = 0;
+	int i;
+
+	for (i = 1; i < b->ocv_points; i++)
+		wh += (b->ocv[i - 1].soc - b->ocv[i].soc) *
+		      (b->ocv[i - 1].ocv_v + b->ocv[i].ocv_v) / 2;
+	return wh * b->capacity_ah;
+}
+
+static void store_setup(struct store_def *s)
+{
+	struct gpio_ups_store *st = &s->st;
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	if (s->kind == SIM_SUPERCAP) {
+		st->type = GPIO_UPS_STORE_SUPERCAP;
+		st->capacitance_uf = (u32)(s->cap.c_f * 1e6);
+		st->voltage_max_uv = (u32)(s->cap.vmax_v * 1e6);
+		st->voltage_min_uv = (u32)(s->cap.vmin_v * 1e6);
+		st->efficiency_pct = (u32)lround(s->cap.eta * 100);
+		st->resistance_uohm = (u32)(s->cap.esr_ohm * 1e6);
+	} else {
+		st->type = GPIO_UPS_STORE_BATTERY;
+		st->voltage_max_uv = (u32)(s->bat.ocv[0].ocv_v * 1e6);
+		st->voltage_min_uv = (u32)(s->bat.vmin_v * 1e6);
+		st->efficiency_pct = (u32)lround(s->bat.eta * 100);
+		st->resistance_uohm = (u32)(s->bat.r_ohm * 1e6);
+		st->energy_full_design_uwh =
+			(u64)(liion_energy_wh(&s->bat) * 1e6);
+		st->ocv_points = s->bat.ocv_points;
+		for (i = 0; i < s->bat.ocv_points; i++) {
+			st->ocv[i].ocv_uv = (u32)lround(s->bat.ocv[i].ocv_v * 1e6);
+			st->ocv[i].pct = (u32)lround(s->bat.ocv[i].soc * 100);
+		}
+	}
+	if (gpio_ups_store_validate(st)) {
+		fprintf(stderr, "store %s rejected by gpio_ups_store_validate\n",
+			s->name);
+		exit(1);
+	}
+}
+
+static void plant_init(struct sim_plant *p, const struct store_def *s)
+{
+	if (s->kind == SIM_SUPERCAP)
+		sim_supercap_init(p, &s->cap);
+	else
+		sim_battery_init(p, &s->bat);
+}
+
+/* the host's load: P running, P/2 while shutting down, 0 when off */
+struct host {
+	double p_w;
+	double t_commit_s;	/* < 0: not committed */
+	double t_off_s;		/* < 0: not off */
+	double dur_s;
+};
+
+static double host_load(double t_s, void *ctx)
+{
+	const struct host *h = ctx;
+
+	if (h->t_off_s >= 0 && t_s >= h->t_off_s)
+		return 0;
+	if (h->t_commit_s >= 0 && t_s >= h->t_commit_s)
+		return h->p_w / 2;
+	return h->p_w;
+}
+
+/* ground truth: run P for run_s then P/2 for dur_s; true if it browns out */
+static bool truth_browns_out(const struct store_def *s, double p_w,
+			     double run_s, double dur_s)
+{
+	struct host h = { .p_w = p_w, .t_commit_s = run_s,
+			  .t_off_s = run_s + dur_s, .dur_s = dur_s };
+	struct sim_plant pl;
+	double t;
+
+	plant_init(&pl, s);
+	sim_plant_set_load(&pl, host_load, &h);
+	sim_plant_set_mains(&pl, false);
+	for (t = 0; t < run_s + dur_s && !sim_plant_empty(&pl); t += 0.1)
+		sim_plant_step(&pl, 0.1);
+	return sim_plant_empty(&pl);
+}
+
+struct outcome {
+	bool commit;
+	bool brownout;
+	bool forced;		/* emergency power-off before the end */
+	double t_commit_s;
+};
+
+/* seed 002's counter budget, in joules of load energy */
+static double accu_budget_j(const struct store_def *s, double p_w)
+{
+	double e;
+
+	if (s->kind == SIM_SUPERCAP)
+		e = 0.5 * s->cap.c_f * (s->seed_vmax * s->seed_vmax -
+					s->seed_vmin * s->seed_vmin) *
+		    s->cap.eta;
+	else
+		e = s->bat.capacity_ah * 3.7 * 3600 * s->bat.eta;
+	return e - 20.0 * p_w / 2;
+}
+
+static struct outcome run_case(const struct store_def *s, double p_w,
+			       double outage_s, double dur_s, enum pol pol,
+			       u64 seed)
+{
+	struct gpio_ups_estimator est;
+	struct gpio_ups_policy pol_state;
+	struct gpio_ups_policy_cfg cfg;
+	struct gpio_ups_decision d = { .next_eval_ms = GPIO_UPS_NEVER,
+				       .emergency_ms = GPIO_UPS_NEVER };
+	struct host h = { .p_w = p_w, .t_commit_s = -1, .t_off_s = -1,
+			  .dur_s = dur_s };
+	struct outcome o = { .t_commit_s = -1 };
+	struct sim_plant pl;
+	struct sim_adc adc;
+	struct sim_rng irng;
+	const struct gpio_ups_estimate *e;
+	long long end_ms = outage_s < 0 ? -1 : llround(outage_s * 1000);
+	double budget = accu_budget_j(s, p_w), accu = 0;
+	u64 emergency = GPIO_UPS_NEVER, next_eval = GPIO_UPS_NEVER;
+	long long t, t0 = 1000000;	/* driver clock at the power loss */
+	bool committed = false;
+
+	plant_init(&pl, s);
+	sim_plant_set_load(&pl, host_load, &h);
+	sim_adc_init(&adc, 12, s->adc_fs_v, s->adc_div, 1.0, seed);
+	sim_rng_seed(&irng, seed ^ 0x5eed);
+	gpio_ups_est_init(&est, &s->st);
+	gpio_ups_policy_cfg_defaults(&cfg);
+	cfg.shutdown_duration_ms = (u32)(dur_s * 1000);
+	cfg.sample_interval_ms = SAMPLE_MS;
+	gpio_ups_policy_init(&pol_state, &cfg, true, 0);
+
+	/* on mains, charged: the driver's periodic samples (every 60 s) */
+	for (t = t0 - 180000; t <= t0; t += 60000) {
+		struct gpio_ups_sample smp = {
+			.time_ms = t, .on_mains = true, .voltage_valid = true,
+			.voltage_uv = sim_adc_read_uv(&adc, sim_plant_terminal_v(&pl)),
+			.current_valid = s->has_current, .current_ua = 0,
+		};
+
+		gpio_ups_est_update(&est, &smp);
+	}
+
+	sim_plant_set_mains(&pl, false);
+	for (t = 0;; t += TICK_MS) {
+		u64 now = t0 + t;
+		bool step = false, sample = false;
+
+		if (end_ms >= 0 && t >= end_ms) {
+			/* mains back: the host (if still shutting down) runs
+			 * from mains; nothing can brown out any more
+			 */
+			break;
+		}
+		if (committed && t / 1000.0 >= h.t_off_s)
+			break;		/* shutdown finished */
+		if (sim_plant_empty(&pl)) {
+			o.brownout = true;	/* the host is still up */
+			break;
+		}
+		if (committed && now >= emergency) {
+			o.forced = true;
+			break;
+		}
+
+		if (t >= DEBOUNCE_MS) {
+			sample = (t - DEBOUNCE_MS) % SAMPLE_MS == 0;
+			step = t == DEBOUNCE_MS || sample ||
+			       (!committed && now >= next_eval);
+		}
+		if (sample && (pol == POL_GPIO_UPS || pol == POL_APC)) {
+			double i_a = sim_plant_current_a(&pl);
+			struct gpio_ups_sample smp = {
+				.time_ms = now, .on_mains = false,
+				.voltage_valid = true,
+				.voltage_uv = sim_adc_read_uv(&adc,
+					sim_plant_terminal_v(&pl)),
+				.current_valid = s->has_current,
+				/* current sense: 0.1 mA steps, 2 mA noise */
+				.current_ua = (s32)(lround((i_a * 1e3 +
+					2.0 * sim_rng_gauss(&irng)) * 10) * 100),
+			};
+
+			if (t == DEBOUNCE_MS)
+				gpio_ups_est_mains_changed(&est, false, now);
+			gpio_ups_est_update(&est, &smp);
+		}
+		e = gpio_ups_est_get(&est);
+
+		switch (pol) {
+		case POL_GPIO_UPS:
+			if (step) {
+				struct gpio_ups_policy_input in = {
+					.now_ms = now, .on_mains = false,
+					.est = e,
+				};
+
+				gpio_ups_policy_step(&pol_state, &in, &d);
+				next_eval = d.next_eval_ms;
+				if (d.commit)
+					committed = true;
+				if (committed)
+					emergency = d.emergency_ms;
+			}
+			break;
+		case POL_FIXED:
+			committed = t >= 2000;
+			break;
+		case POL_APC:
+			if (t >= 6000 && t % 1000 == 0 && e->energy_valid &&
+			    (e->capacity_pct <= 5 ||
+			     (e->tte_valid && e->tte_s < 180)))
+				committed = true;
+			break;
+		case POL_ACCU:
+			if (t > 0 && t % 1000 == 0) {
+				accu += p_w;	/* one second of load */
+				committed = accu > budget;
+			}
+			break;
+		default:
+			break;
+		}
+		if (committed && h.t_commit_s < 0) {
+			h.t_commit_s = t / 1000.0;
+			h.t_off_s = h.t_commit_s + dur_s;
+			o.commit = true;
+			o.t_commit_s = h.t_commit_s;
+		}
+		sim_plant_step(&pl, TICK_MS / 1000.0);
+	}
+	return o;
+}
+
+struct tally {
+	unsigned int cases, brownouts, needless, ridable, ridden, forced;
+};
+
+int main(void)
+{
+	struct tally tot[NPOL] = { 0 }, per[ARRAY_SIZE(stores)][NPOL];
+	unsigned int undersized_cfg = 0, undersized_cases = 0, cases = 0;
+	unsigned int si, li, di, oi, k, seed;
+
+	memset(per, 0, sizeof(per));
+	for (si = 0; si < ARRAY_SIZE(stores); si++)
+		store_setup(&stores[si]);
+
+	for (si = 0; si < ARRAY_SIZE(stores); si++) {
+		const struct store_def *s = &stores[si];
+
+		for (li = 0; li < ARRAY_SIZE(loads_w); li++) {
+			for (di = 0; di < ARRAY_SIZE(durations_s); di++) {
+				double p = loads_w[li], dur = durations_s[di];
+
+				if (truth_browns_out(s, p, 0, dur)) {
+					undersized_cfg++;
+					undersized_cases +=
+						ARRAY_SIZE(outages_s) * SEEDS;
+					printf("undersized: %-16s %4.1f W, shutdown %2.0f s\n",
+					       s->name, p, dur);
+					continue;
+				}
+				for (oi = 0; oi < ARRAY_SIZE(outages_s); oi++) {
+					double L = outages_s[oi];
+					bool ridable = L >= 0 &&
+						!truth_browns_out(s, p, L, dur);
+
+					for (seed = 1; seed <= SEEDS; seed++) {
+						cases++;
+						for (k = 0; k < NPOL; k++) {
+							struct outcome o =
+								run_case(s, p, L, dur, k,
+									 seed * 7919 + oi);
+							struct tally *a[2] = {
+								&tot[k], &per[si][k] };
+							int j;
+
+							if (getenv("BENCH_DEBUG") &&
+							    (o.brownout || o.forced))
+								fprintf(stderr, "%s %s %.1fW dur %.0fs outage %.1fs seed %u: commit %.2fs%s%s\n",
+									pol_name[k], s->name, p, dur, L, seed,
+									o.t_commit_s, o.brownout ? " BROWNOUT" : "",
+									o.forced ? " forced" : "");
+
+							for (j = 0; j < 2; j++) {
+								a[j]->cases++;
+								a[j]->brownouts += o.brownout;
+								a[j]->forced += o.forced;
+								a[j]->ridable += ridable;
+								a[j]->needless += ridable && o.commit;
+								a[j]->ridden += ridable && !o.commit;
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+
+	printf("\nDecision quality: %u outages counted (%u stores x %u loads x %u shutdown durations x %u outage lengths x %d noise seeds, less undersized)\n",
+	       cases, (unsigned int)ARRAY_SIZE(stores),
+	       (unsigned int)ARRAY_SIZE(loads_w),
+	       (unsigned int)ARRAY_SIZE(durations_s),
+	       (unsigned int)ARRAY_SIZE(outages_s), SEEDS);
+	printf("undersized (store cannot carry the shutdown itself, counted against nobody): %u configurations, %u outages\n\n",
+	       undersized_cfg, undersized_cases);
+	printf("%-12s %9s %9s %9s %9s %12s\n", "policy", "brownouts",
+	       "needless", "ridable", "ridden", "ride-through");
+	for (k = 0; k < NPOL; k++)
+		printf("%-12s %9u %9u %9u %9u %11.1f%%\n", pol_name[k],
+		       tot[k].brownouts, tot[k].needless, tot[k].ridable,
+		       tot[k].ridden,
+		       tot[k].ridable ? 100.0 * tot[k].ridden / tot[k].ridable : 0);
+
+	printf("\nper store: brownouts / ride-through\n%-16s", "store");
+	for (k = 0; k < NPOL; k++)
+		printf(" %18s", pol_name[k]);
+	printf("\n");
+	for (si = 0; si < ARRAY_SIZE(stores); si++) {
+		printf("%-16s", stores[si].name);
+		for (k = 0; k < NPOL; k++) {
+			const struct tally *a = &per[si][k];
+
+			printf(" %6u / %6.1f%%   ", a->brownouts,
+			       a->ridable ? 100.0 * a->ridden / a->ridable : 0);
+		}
+		printf("\n");
+	}
+	printf("\ngpio-ups emergency power-offs before the shutdown finished: %u\n",
+	       tot[POL_GPIO_UPS].forced);
+	return tot[POL_GPIO_UPS].brownouts ? 1 : 0;
+}
