@@ -505,6 +505,9 @@ void gpio_ups_est_init(struct gpio_ups_estimator *e,
 	e->est.energy_full_uj = full;
 }
 
+static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
+				 const struct gpio_ups_est_point *raw);
+
 static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
 {
 	struct gpio_ups_estimate *est = &e->est;
@@ -539,6 +542,9 @@ void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
 	e->priv.have_measured = false;
 	e->priv.have_avg = false;
 	gpio_ups_est_clear_outputs(e);
+	/* republish from the last reading: nominal runtime, charging state */
+	if (e->est.energy_valid && e->priv.have_last)
+		gpio_ups_est_publish(e, &e->priv.last);
 }
 
 /**
