@@ -374,13 +374,29 @@ static void battery_ir_compensation(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
 	est = gpio_ups_est_get(e);
 	KUNIT_ASSERT_TRUE(test, est->energy_valid);
-	KUNIT_EXPECT_EQ(test, est->energy_uj, 18630000000ULL);
+	/*
+	 * soc(3.8 V) = 57.5 %; the converter stops at 3.0 V terminal, i.e.
+	 * 3.1 V open-circuit: soc 10 % * 0.1 / 0.5 = 2 %; of what the cell
+	 * gives, 3.7 / 3.8 reaches the converter:
+	 * 32.4 kJ * (0.575 - 0.02) * 3.7 / 3.8 = 17508.789 J
+	 */
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 17508789473ULL);
 	/* load: the converter gets 3.7 V * 1 A, passes on 90 % */
 	KUNIT_ASSERT_TRUE(test, est->power_valid);
 	KUNIT_EXPECT_TRUE(test, est->power_measured);
 	KUNIT_EXPECT_EQ(test, est->power_uw, 3330000U);
-	/* 18630 J / 3.33 W */
-	KUNIT_EXPECT_EQ(test, est->tte_s, 5594U);
+	/* 17508.789 J / 3.33 W */
+	KUNIT_EXPECT_EQ(test, est->tte_s, 5257U);
+	/* 17508.789 / 32400 */
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 54U);
+
+	/* no current: the plain table, 57.5 % of 32.4 kJ at 3.8 V */
+	e = est_new(test, &li_ion);
+	s.voltage_uv = 3800000;
+	s.current_valid = false;
+	KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
+	est = gpio_ups_est_get(e);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 18630000000ULL);
 	KUNIT_EXPECT_EQ(test, est->capacity_pct, 58U);
 }
 

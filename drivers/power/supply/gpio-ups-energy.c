@@ -283,15 +283,30 @@ static s64 gpio_ups_ir_uv(const struct gpio_ups_store *store, s32 i_ua)
 static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
 				     u32 v_uv, bool has_i, s32 i_ua)
 {
-	s64 ocv = v_uv;
+	s64 ir, ocv, cut;
+	u64 e, e_cut;
 
 	if (store->type == GPIO_UPS_STORE_SUPERCAP)
 		return gpio_ups_cap_energy_uj(store, v_uv,
 					      store->voltage_min_uv);
-	if (has_i)
-		ocv = clamp_t(s64, ocv + gpio_ups_ir_uv(store, i_ua), 0,
-			      2LL * GPIO_UPS_MAX_VOLTAGE_UV);
-	return gpio_ups_energy_uj(store, (u32)ocv);
+	if (!has_i)
+		return gpio_ups_energy_uj(store, v_uv);
+	ir = gpio_ups_ir_uv(store, i_ua);
+	ocv = clamp_t(s64, (s64)v_uv + ir, 0, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
+	e = gpio_ups_energy_uj(store, (u32)ocv);
+	if (ir <= 0 || !ocv)
+		return e;
+	/*
+	 * Battery under load: the converter stops when V_t = Vmin, i.e. at
+	 * an open-circuit voltage of Vmin + I * R, and of what the cell gives
+	 * up only V_t / V_oc reaches the converter (the rest heats R).
+	 */
+	cut = min_t(s64, (s64)store->voltage_min_uv + ir,
+		    2LL * GPIO_UPS_MAX_VOLTAGE_UV);
+	e_cut = gpio_ups_energy_uj(store, (u32)cut);
+	if (e <= e_cut)
+		return 0;
+	return mul_u64_u64_div_u64(e - e_cut, v_uv, (u64)ocv);
 }
 
 /*
