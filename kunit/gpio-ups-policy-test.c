@@ -17,6 +17,7 @@
 #define TICK_MS		100U		/* sample interval */
 #define DUR_MS		10000U
 #define MARGIN		150U
+#define SD_MS		(DUR_MS * MARGIN / 100)	/* duration with margin */
 
 struct pt_ctx {
 	struct gpio_ups_policy p;
@@ -94,8 +95,8 @@ static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 	u64 end = c->now + dur_ms;
 
 	while (c->now < end && !c->commits) {
-		u64 drained = (u64)power_mw * TICK_MS / 1000;	/* mJ */
-		u64 e = c->est.energy_uj / 1000;
+		u32 drained = power_mw * TICK_MS / 1000;	/* mJ */
+		u64 e = div_u64(c->est.energy_uj, 1000);
 
 		c->now += TICK_MS;
 		pt_est(c, e > drained ? e - drained : 0, power_mw);
@@ -106,7 +107,7 @@ static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 /* Energy (mJ) under which the reserve trigger holds at power_mw. */
 static u64 pt_reserve_mj(u32 power_mw)
 {
-	u64 ms = (u64)DUR_MS * MARGIN / 100 + 2 * TICK_MS;
+	u64 ms = SD_MS + 2 * TICK_MS;
 
 	return div_u64(ms * power_mw, 1000);
 }
@@ -167,12 +168,12 @@ static void policy_reserve(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.commit_ms, c.commit_at);
 	/* what is left at the commit covers the shutdown with its margin */
 	KUNIT_EXPECT_GE(test, c.est.energy_uj,
-			(u64)pw * DUR_MS * MARGIN / 100);
+			(u64)pw * SD_MS);
 	/* emergency: end of energy at the running load, less the lead */
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
 			min(c.now + div_u64(c.est.energy_uj, pw) -
 			    GPIO_UPS_POLICY_EMERGENCY_LEAD_MS,
-			    c.now + (u64)DUR_MS * MARGIN / 100));
+			    c.now + SD_MS));
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
 }
 
@@ -227,7 +228,7 @@ static void policy_low_battery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_LOW_BATTERY);
 	/* emergency from the energy left at 1 W, capped at dur * margin */
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
-			c.now + (u64)DUR_MS * MARGIN / 100);
+			c.now + SD_MS);
 }
 
 /* Trigger 3: capacity at or under shutdown_capacity_pct, confirmed. */
@@ -349,7 +350,7 @@ static void policy_fallback_no_estimate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + 7000);
 	/* no energy figure: emergency at commit + duration * margin */
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
-			c.commit_at + (u64)DUR_MS * MARGIN / 100);
+			c.commit_at + SD_MS);
 
 	/* an estimate without valid energy is no estimate */
 	pt_init(&c, &cfg);
@@ -506,7 +507,7 @@ static void policy_one_bad_reading(struct kunit *test)
 	pt_fail(&c);
 	pt_drain(&c, 1000, 2000);
 	for (i = 0; i < 5; i++) {
-		u64 good_mj = c.est.energy_uj / 1000;
+		u64 good_mj = div_u64(c.est.energy_uj, 1000);
 
 		/* every energy trigger holds on this one reading */
 		c.now += TICK_MS;
@@ -615,7 +616,7 @@ static void policy_emergency_rearm(struct kunit *test)
 	c.now += TICK_MS;
 	pt_step(&c);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
-	cap = c.commit_at + (u64)DUR_MS * MARGIN / 100;
+	cap = c.commit_at + SD_MS;
 	first = c.d.emergency_ms;
 	KUNIT_EXPECT_EQ(test, first,
 			c.now + div_u64(e_mj * 1000, pw) -
@@ -682,8 +683,9 @@ static void policy_auto_shutdown_off(struct kunit *test)
 	c.mains = false;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
-	KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p,
-			GPIO_UPS_KNOB_AUTO_SHUTDOWN, 1), 0);
+	KUNIT_EXPECT_EQ(test,
+			gpio_ups_policy_set(&c.p, GPIO_UPS_KNOB_AUTO_SHUTDOWN, 1),
+			0);
 	c.now += TICK_MS;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
@@ -717,8 +719,10 @@ static void policy_knobs(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(r); i++) {
 		before = gpio_ups_policy_get(&c.p, r[i].knob);
 		if (r[i].lo > 0) {
-			KUNIT_EXPECT_EQ(test, gpio_ups_policy_set(&c.p,
-					r[i].knob, r[i].lo - 1), -ERANGE);
+			KUNIT_EXPECT_EQ(test,
+					gpio_ups_policy_set(&c.p, r[i].knob,
+							    r[i].lo - 1),
+					-ERANGE);
 			KUNIT_EXPECT_EQ(test,
 					gpio_ups_policy_get(&c.p, r[i].knob),
 					before);
@@ -856,4 +860,5 @@ static struct kunit_suite gpio_ups_policy_suite = {
 	.name = "gpio-ups-policy",
 	.test_cases = gpio_ups_policy_cases,
 };
+
 kunit_test_suite(gpio_ups_policy_suite);

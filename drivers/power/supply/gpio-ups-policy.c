@@ -71,13 +71,10 @@ struct gpio_ups_knob_desc {
 /* Names are the sysfs attribute names; ranges are the binding's. */
 static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
 	[GPIO_UPS_KNOB_AUTO_SHUTDOWN] = { "auto_shutdown", 0, 1 },
-	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] =
-		{ "shutdown_duration_ms", 1000, 600000 },
+	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] = { "shutdown_duration_ms", 1000, 600000 },
 	[GPIO_UPS_KNOB_MARGIN_PCT] = { "shutdown_margin_percent", 100, 1000 },
-	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] =
-		{ "shutdown_capacity_percent", 0, 100 },
-	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] =
-		{ "shutdown_runtime_sec", 0, 86400 },
+	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] = { "shutdown_capacity_percent", 0, 100 },
+	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] = { "shutdown_runtime_sec", 0, 86400 },
 	[GPIO_UPS_KNOB_MAX_BACKUP_MS] = { "max_backup_time_ms", 0, 86400000 },
 	[GPIO_UPS_KNOB_FALLBACK_MS] = { "fallback_shutdown_ms", 0, 86400000 },
 };
