@@ -47,6 +47,7 @@ fi
 [ -f "$bin/gpio-ups.ko" ] || { fail "${names[0]}" "gpio-ups.ko not built"; exit 1; }
 
 rc=0
+export UML_SIM_PREBUILT=1
 # ---- helpers over a run directory -------------------------------------------
 # kernel_problems DIR: oops/KASAN/WARN/BUG lines of the console log
 kernel_problems() {

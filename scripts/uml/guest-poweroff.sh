@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# /proc/sys/kernel/poweroff_cmd of the UML guest: what orderly_poweroff()
+# runs.  On a real system this is /sbin/poweroff (systemd stops services,
+# syncs and powers off); here it records the call and the state of the
+# simulated store, takes the configured shutdown time (G_SHUTDOWN_WAIT_S,
+# default: shutdown-duration-ms of the gpio-ups node) as a real shutdown
+# would, then powers off.  Later calls are only recorded.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+. /tmp/out/guest.env
+. "$G_ROOT/scripts/uml/guest-lib.sh"
+
+t=$(now)
+echo "$t $(cat "$SIM/status")" >> "$OUT/poweroff-calls"
+if [ "$(wc -l < "$OUT/poweroff-calls")" -gt 1 ]; then
+	echo "poweroff_cmd: called AGAIN at ${t}s" > /dev/console
+	exit 0
+fi
+wait_s=${G_SHUTDOWN_WAIT_S:-}
+if [ -z "$wait_s" ]; then
+	ms=$(od -An -tu4 --endian=big /proc/device-tree/gpio-ups/shutdown-duration-ms 2>/dev/null | tr -d ' ')
+	wait_s=$(( ${ms:-20000} / 1000 ))
+fi
+{
+	echo "poweroff_cmd: orderly_poweroff() ran $0 at ${t}s"
+	echo "poweroff_cmd: shutting down (stopping services, syncing: ${wait_s} s)"
+} > /dev/console
+sleep "$wait_s"
+echo "$(now) $(cat "$SIM/status")" > "$OUT/poweroff-end"
+dmesg > "$OUT/dmesg.log" 2>/dev/null
+echo "poweroff_cmd: system halted, powering off" > /dev/console
+poweroff -f

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The story of `make demo` (scripts/demo.sh), told on the guest console.
+# Writes the time series to $OUT/timeseries.csv (one row a second).
+# shellcheck shell=bash
+
+# uevents as they arrive, a few keys each
+"$G_BIN/uevent-listen" power_supply | while read -r t ev kv; do
+	keep=
+	for p in $kv; do
+		case $p in
+		POWER_SUPPLY_ONLINE=*|POWER_SUPPLY_STATUS=*|POWER_SUPPLY_CAPACITY=*|\
+		POWER_SUPPLY_CAPACITY_LEVEL=*|POWER_SUPPLY_TIME_TO_EMPTY_NOW=*)
+			keep="$keep ${p#POWER_SUPPLY_}" ;;
+		esac
+	done
+	name=${ev##*/}
+	printf '  %7.2fs  uevent %-6s %-9s%s\n' "$t" "${ev%%@*}" "$name" "$keep"
+done > /dev/console &
+
+t0=$(now)
+echo "t_s,mains,store_v,voltage_v,capacity_pct,power_w,time_to_empty_s,energy_wh,policy_state" > "$OUT/timeseries.csv"
+# one sample a second into the CSV; on the console while /tmp/ticker exists
+(
+	while :; do
+		line=$(awk -v t="$(now)" -v t0="$t0" -v m="$(prop "$MAINS/online")" \
+			-v sv="$(sed 's/.*store_uv=\([0-9]*\).*/\1/' "$SIM/status")" \
+			-v v="$(prop "$UPS/voltage_now")" -v c="$(prop "$UPS/capacity")" \
+			-v p="$(prop "$UPS/power_now")" -v tte="$(prop "$UPS/time_to_empty_now")" \
+			-v e="$(prop "$UPS/energy_now")" -v st="$(policy)" '
+			function f(x, d, s) { return x == "" ? "" : sprintf("%.*f", d, x / s) }
+			BEGIN {
+				printf "%.1f,%s,%s,%s,%s,%s,%s,%s,%s\n", t - t0, m, f(sv, 3, 1e6),
+					f(v, 3, 1e6), c, f(p, 2, 1e6), tte, f(e, 4, 1e6), st
+			}')
+		echo "$line" >> "$OUT/timeseries.csv"
+		if [ -e /tmp/ticker ]; then
+			IFS=, read -r t m sv v c p tte e st <<< "$line"
+			printf '  %7.1fs  mains=%s  V=%-6s capacity=%-4s power_now=%-5s time_to_empty=%-4s %s\n' \
+				"$t" "$m" "${v:--}" "${c:--}%" "${p:--}W" "${tte:--}s" "$st" > /dev/console
+		fi
+		sleep 1
+	done
+) &
+
+say ""
+say "== 1. Healthy: mains present, store charged =="
+say "\$ cat /sys/class/power_supply/ups/uevent"
+cat "$UPS/uevent"
+say "\$ cat /sys/class/power_supply/ups-mains/online"
+cat "$MAINS/online"
+sleep 2
+
+say ""
+say "== 2. Short outage: mains cut for 3 s, the store rides through =="
+touch /tmp/ticker
+mark short-start
+simctl mains 0
+sleep 3
+simctl mains 1
+mark short-end
+say "   (mains back)"
+sleep 3
+rm -f /tmp/ticker
+
+say ""
+say "== 3. Long outage: mains cut for good =="
+say "   load $(( $(cat "$SIM/load_uw") / 1000 )) mW; the driver reserves energy for a"
+say "   $(( $(od -An -tu4 --endian=big /proc/device-tree/gpio-ups/shutdown-duration-ms | tr -d ' ') / 1000 )) s shutdown and commits when only that is left"
+touch /tmp/ticker
+mark long-start
+simctl mains 0
+wait_poweroff 120 || say "   no shutdown within 120 s"
+mark commit policy=$(policy)
+say "   policy_state=$(policy)  capacity_level=$(prop "$UPS/capacity_level")  shutdown line asserted: $(cat "$SIM/shutdown_asserted")"
