@@ -15,6 +15,8 @@
  * Policies:
  *   gpio-ups     this driver: defaults of the binding (margin 150 %,
  *                fallback 5 s), shutdown-duration-ms = the host's duration.
+ *   gpio-ups/m100  the same with shutdown-margin-percent 100 (the lowest
+ *                the binding allows), to show what the margin costs.
  *   fixed-2s     commit 2 s after the power loss (the controller of seed
  *                003 signals the host 2 s after a power failure).
  *   apcupsd      ONBATTERYDELAY 6 s, then commit once the estimated runtime
@@ -49,6 +51,12 @@
  *   needless     a commit in a ridable outage (it ended with energy to
  *                spare).
  *   ride-through ridable outages ended with no commit / ridable outages.
+ *   emergency    the policy's emergency power-off deadline came before the
+ *                clean shutdown finished (not a brownout, not clean either).
+ *
+ * A second pass repeats the matrix (one noise seed) on stores holding 80 %
+ * of the capacity the driver and the baselines are configured with
+ * (supercapacitor tolerance and ageing, a worn battery).
  */
 #include <math.h>
 #include <stdio.h>
@@ -66,10 +74,12 @@
 #define SAMPLE_MS		100
 #define SEEDS			2
 #define FOREVER			-1.0
+#define AGED			0.8	/* robustness pass: capacity factor */
 
-enum pol { POL_GPIO_UPS, POL_FIXED, POL_APC, POL_ACCU, NPOL };
+enum pol { POL_GPIO_UPS, POL_GPIO_UPS_M100, POL_FIXED, POL_APC, POL_ACCU,
+	   NPOL };
 static const char *const pol_name[NPOL] = {
-	"gpio-ups", "fixed-2s", "apcupsd", "accumulator",
+	"gpio-ups", "gpio-ups/m100", "fixed-2s", "apcupsd", "accumulator",
 };
 
 struct store_def {
@@ -258,6 +268,8 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 	gpio_ups_est_init(&est, &s->st);
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.shutdown_duration_ms = (u32)(dur_s * 1000);
+	if (pol == POL_GPIO_UPS_M100)
+		cfg.margin_pct = 100;
 	cfg.sample_interval_ms = SAMPLE_MS;
 	gpio_ups_policy_init(&pol_state, &cfg, true, 0);
 
@@ -299,7 +311,7 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 			step = t == DEBOUNCE_MS || sample ||
 			       (!committed && now >= next_eval);
 		}
-		if (sample && (pol == POL_GPIO_UPS || pol == POL_APC)) {
+		if (sample && pol != POL_FIXED && pol != POL_ACCU) {
 			double i_a = sim_plant_current_a(&pl);
 			struct gpio_ups_sample smp = {
 				.time_ms = now, .on_mains = false,
@@ -320,6 +332,7 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 
 		switch (pol) {
 		case POL_GPIO_UPS:
+		case POL_GPIO_UPS_M100:
 			if (step) {
 				struct gpio_ups_policy_input in = {
 					.now_ms = now, .on_mains = false,
@@ -367,41 +380,81 @@ struct tally {
 	unsigned int cases, brownouts, needless, ridable, ridden, forced;
 };
 
-int main(void)
+/* the plant of a store aged to `age` of its nominal (DT) capacity */
+static struct store_def store_aged(const struct store_def *s, double age)
 {
-	struct tally tot[NPOL] = { 0 }, per[ARRAY_SIZE(stores)][NPOL];
+	struct store_def a = *s;
+
+	a.cap.c_f *= age;
+	a.bat.capacity_ah *= age;
+	return a;
+}
+
+static void print_table(const char *title, const struct tally *tot,
+			const struct tally (*per)[NPOL])
+{
+	unsigned int k, si;
+
+	printf("%s\n", title);
+	printf("%-14s %9s %9s %9s %9s %12s %9s\n", "policy", "brownouts",
+	       "needless", "ridable", "ridden", "ride-through", "emergency");
+	for (k = 0; k < NPOL; k++)
+		printf("%-14s %9u %9u %9u %9u %11.1f%% %9u\n", pol_name[k],
+		       tot[k].brownouts, tot[k].needless, tot[k].ridable,
+		       tot[k].ridden,
+		       tot[k].ridable ? 100.0 * tot[k].ridden / tot[k].ridable : 0,
+		       tot[k].forced);
+	printf("\nper store: brownouts / ride-through\n%-16s", "store");
+	for (k = 0; k < NPOL; k++)
+		printf(" %16s", pol_name[k]);
+	printf("\n");
+	for (si = 0; si < ARRAY_SIZE(stores); si++) {
+		printf("%-16s", stores[si].name);
+		for (k = 0; k < NPOL; k++) {
+			const struct tally *a = &per[si][k];
+
+			printf(" %5u / %6.1f%% ", a->brownouts,
+			       a->ridable ? 100.0 * a->ridden / a->ridable : 0);
+		}
+		printf("\n");
+	}
+}
+
+/* Run the whole matrix on stores aged to `age`; returns gpio-ups brownouts */
+static unsigned int run_matrix(double age, unsigned int seeds)
+{
+	struct tally tot[NPOL], per[ARRAY_SIZE(stores)][NPOL];
 	unsigned int undersized_cfg = 0, undersized_cases = 0, cases = 0;
 	unsigned int si, li, di, oi, k, seed;
+	char title[400];
 
+	memset(tot, 0, sizeof(tot));
 	memset(per, 0, sizeof(per));
-	for (si = 0; si < ARRAY_SIZE(stores); si++)
-		store_setup(&stores[si]);
-
 	for (si = 0; si < ARRAY_SIZE(stores); si++) {
-		const struct store_def *s = &stores[si];
+		const struct store_def s = store_aged(&stores[si], age);
 
 		for (li = 0; li < ARRAY_SIZE(loads_w); li++) {
 			for (di = 0; di < ARRAY_SIZE(durations_s); di++) {
 				double p = loads_w[li], dur = durations_s[di];
 
-				if (truth_browns_out(s, p, 0, dur)) {
+				if (truth_browns_out(&s, p, 0, dur)) {
 					undersized_cfg++;
 					undersized_cases +=
-						ARRAY_SIZE(outages_s) * SEEDS;
+						ARRAY_SIZE(outages_s) * seeds;
 					printf("undersized: %-16s %4.1f W, shutdown %2.0f s\n",
-					       s->name, p, dur);
+					       s.name, p, dur);
 					continue;
 				}
 				for (oi = 0; oi < ARRAY_SIZE(outages_s); oi++) {
 					double L = outages_s[oi];
 					bool ridable = L >= 0 &&
-						!truth_browns_out(s, p, L, dur);
+						!truth_browns_out(&s, p, L, dur);
 
-					for (seed = 1; seed <= SEEDS; seed++) {
+					for (seed = 1; seed <= seeds; seed++) {
 						cases++;
 						for (k = 0; k < NPOL; k++) {
 							struct outcome o =
-								run_case(s, p, L, dur, k,
+								run_case(&s, p, L, dur, k,
 									 seed * 7919 + oi);
 							struct tally *a[2] = {
 								&tot[k], &per[si][k] };
@@ -410,7 +463,7 @@ int main(void)
 							if (getenv("BENCH_DEBUG") &&
 							    (o.brownout || o.forced))
 								fprintf(stderr, "%s %s %.1fW dur %.0fs outage %.1fs seed %u: commit %.2fs%s%s\n",
-									pol_name[k], s->name, p, dur, L, seed,
+									pol_name[k], s.name, p, dur, L, seed,
 									o.t_commit_s, o.brownout ? " BROWNOUT" : "",
 									o.forced ? " forced" : "");
 
@@ -428,37 +481,33 @@ int main(void)
 			}
 		}
 	}
+	snprintf(title, sizeof(title),
+		 "\nDecision quality%s: %u outages counted (%u stores x %u loads x %u shutdown durations x %u outage lengths x %u noise seeds, less undersized)\n"
+		 "undersized (store cannot carry the shutdown itself, counted against nobody): %u configurations, %u outages\n",
+		 age < 1 ? " on aged stores" : "", cases,
+		 (unsigned int)ARRAY_SIZE(stores),
+		 (unsigned int)ARRAY_SIZE(loads_w),
+		 (unsigned int)ARRAY_SIZE(durations_s),
+		 (unsigned int)ARRAY_SIZE(outages_s), seeds,
+		 undersized_cfg, undersized_cases);
+	print_table(title, tot, per);
+	return tot[POL_GPIO_UPS].brownouts + tot[POL_GPIO_UPS_M100].brownouts;
+}
 
-	printf("\nDecision quality: %u outages counted (%u stores x %u loads x %u shutdown durations x %u outage lengths x %d noise seeds, less undersized)\n",
-	       cases, (unsigned int)ARRAY_SIZE(stores),
-	       (unsigned int)ARRAY_SIZE(loads_w),
-	       (unsigned int)ARRAY_SIZE(durations_s),
-	       (unsigned int)ARRAY_SIZE(outages_s), SEEDS);
-	printf("undersized (store cannot carry the shutdown itself, counted against nobody): %u configurations, %u outages\n\n",
-	       undersized_cfg, undersized_cases);
-	printf("%-12s %9s %9s %9s %9s %12s\n", "policy", "brownouts",
-	       "needless", "ridable", "ridden", "ride-through");
-	for (k = 0; k < NPOL; k++)
-		printf("%-12s %9u %9u %9u %9u %11.1f%%\n", pol_name[k],
-		       tot[k].brownouts, tot[k].needless, tot[k].ridable,
-		       tot[k].ridden,
-		       tot[k].ridable ? 100.0 * tot[k].ridden / tot[k].ridable : 0);
+int main(void)
+{
+	unsigned int si, b;
 
-	printf("\nper store: brownouts / ride-through\n%-16s", "store");
-	for (k = 0; k < NPOL; k++)
-		printf(" %18s", pol_name[k]);
-	printf("\n");
-	for (si = 0; si < ARRAY_SIZE(stores); si++) {
-		printf("%-16s", stores[si].name);
-		for (k = 0; k < NPOL; k++) {
-			const struct tally *a = &per[si][k];
+	for (si = 0; si < ARRAY_SIZE(stores); si++)
+		store_setup(&stores[si]);
 
-			printf(" %6u / %6.1f%%   ", a->brownouts,
-			       a->ridable ? 100.0 * a->ridden / a->ridable : 0);
-		}
-		printf("\n");
-	}
-	printf("\ngpio-ups emergency power-offs before the shutdown finished: %u\n",
-	       tot[POL_GPIO_UPS].forced);
-	return tot[POL_GPIO_UPS].brownouts ? 1 : 0;
+	printf("Shutdown decisions over the outage matrix (definitions in scripts/bench/bench-decision.c)\n");
+	printf("gpio-ups: binding defaults (margin 150 %%); gpio-ups/m100: shutdown-margin-percent 100; apcupsd: ONBATTERYDELAY 6, MINUTES 3, BATTERYLEVEL 5\n");
+	printf("emergency: gpio-ups emergency power-offs before the clean shutdown finished\n");
+	b = run_matrix(1.0, SEEDS);
+	printf("\nRobustness: stores at %.0f %% of the capacity the driver is told (supercapacitor -10/+30 %% tolerance and ageing, worn battery); baselines keep their nominal settings\n",
+	       AGED * 100);
+	b += run_matrix(AGED, 1);
+	printf("\ngpio-ups brownouts: %u (target 0)\n", b);
+	return 0;
 }
