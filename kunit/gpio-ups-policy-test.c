@@ -79,6 +79,14 @@ static void pt_step(struct pt_ctx *c)
 	}
 }
 
+/* The next sample, TICK_MS later: a fresh reading 1 mJ lower. */
+static void pt_tick(struct pt_ctx *c)
+{
+	c->now += TICK_MS;
+	c->est.energy_uj -= 1000;
+	pt_step(c);
+}
+
 /* Mains fails now (the driver steps after its debounce). */
 static void pt_fail(struct pt_ctx *c)
 {
@@ -189,16 +197,12 @@ static void policy_reserve_uses_higher_power(struct kunit *test)
 	/* enough for 1 W, not for 4 W */
 	pt_est(&c, pt_reserve_mj(1000) + 5000, 1000);
 	pt_fail(&c);
-	for (i = 0; i < 3; i++) {
-		c.now += TICK_MS;
-		pt_step(&c);
-	}
+	for (i = 0; i < 3; i++)
+		pt_tick(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
 	c.est.power_uw = 4000000;	/* the load just rose, average lags */
-	for (i = 0; i < 2; i++) {
-		c.now += TICK_MS;
-		pt_step(&c);
-	}
+	for (i = 0; i < 2; i++)
+		pt_tick(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 }
@@ -291,11 +295,9 @@ static void policy_runtime(struct kunit *test)
 	c.est.tte_valid = true;
 	c.est.tte_s = 90;
 	c.est.tte_avg_s = 50;
-	c.now += TICK_MS;
-	pt_step(&c);
+	pt_tick(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
-	c.now += TICK_MS;
-	pt_step(&c);
+	pt_tick(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RUNTIME);
 }
@@ -314,6 +316,8 @@ static void policy_max_backup(struct kunit *test)
 	pt_fail(&c);
 	t_fail = c.now;
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 30000);
+	pt_drain(&c, 100, 29900);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 
 	c.now = t_fail + 29999;		/* a timer a little early */
 	pt_step(&c);
@@ -394,8 +398,7 @@ static void policy_fallback_power_unmeasured(struct kunit *test)
 	pt_est(&c, pt_reserve_mj(3000) - 1, 3000);
 	c.est.power_measured = false;
 	pt_fail(&c);
-	c.now += TICK_MS;
-	pt_step(&c);
+	pt_tick(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 }
@@ -490,6 +493,49 @@ static void policy_adc_one_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
 	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+}
+
+/*
+ * A reading handed in again (the driver steps the policy on a failed ADC
+ * read with the estimate it still holds) counts once; an estimate that
+ * stops changing is no new measurement: fallback after the last fresh one.
+ */
+static void policy_stale_estimate(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 good_mj, t_fresh;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 1000);
+	pt_fail(&c);
+	pt_drain(&c, 1000, 2000);
+	good_mj = div_u64(c.est.energy_uj, 1000);
+	c.now += TICK_MS;
+	pt_est(&c, 1, 1000);		/* one bad reading ... */
+	pt_step(&c);
+	c.now += TICK_MS;		/* ... handed in again */
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	pt_est(&c, good_mj - 300, 1000);
+	pt_step(&c);
+	pt_drain(&c, 1000, 1000);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+
+	/* the estimate freezes */
+	t_fresh = c.now;
+	for (i = 0; i < 49; i++) {
+		c.now += TICK_MS;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fresh + cfg.fallback_ms);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
 }
 
 /* One absurd reading does not commit; a real drop does. */
@@ -613,13 +659,13 @@ static void policy_emergency_rearm(struct kunit *test)
 	e_mj = pt_reserve_mj(pw) - 4000;	/* 1 s short of the reserve */
 	pt_est(&c, e_mj, pw);
 	pt_fail(&c);
-	c.now += TICK_MS;
-	pt_step(&c);
+	pt_tick(&c);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 	cap = c.commit_at + SD_MS;
 	first = c.d.emergency_ms;
 	KUNIT_EXPECT_EQ(test, first,
-			c.now + div_u64(e_mj * 1000, pw) -
+			c.now + div_u64(c.est.energy_uj, pw) -
 			GPIO_UPS_POLICY_EMERGENCY_LEAD_MS);
 	KUNIT_EXPECT_LT(test, first, cap);
 
@@ -639,8 +685,13 @@ static void policy_emergency_rearm(struct kunit *test)
 	pt_est(&c, 1, pw / 2);
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, first);
-	/* a second one does */
+	/* handed in again (a failed ADC read) it still does not */
 	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, first);
+	/* a second such reading does */
+	c.now += TICK_MS;
+	pt_est(&c, 2, pw / 2);
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.now);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
@@ -846,6 +897,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_adc_fails_dead_reckoning),
 	KUNIT_CASE(policy_adc_one_error),
 	KUNIT_CASE(policy_one_bad_reading),
+	KUNIT_CASE(policy_stale_estimate),
 	KUNIT_CASE(policy_mains_return_before_commit),
 	KUNIT_CASE(policy_latch_after_commit),
 	KUNIT_CASE(policy_emergency_rearm),

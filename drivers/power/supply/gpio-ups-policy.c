@@ -25,15 +25,20 @@
  *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
  *     old: fallback_ms after the start of the outage.  When a measured
  *     estimate existed earlier in this outage and then vanished, the energy
- *     is dead-reckoned from the last measured energy and power, and the
- *     policy commits when that reaches the reserve of (1), and at the
- *     latest fallback_ms after the last measured estimate.
+ *     is dead-reckoned from the last measured readings (median energy of
+ *     the last three, highest power), and the policy commits when that
+ *     reaches the reserve of (1), and at the latest fallback_ms after the
+ *     last measured estimate.
  *
  * Triggers 1, 3 and 4 come from ADC readings: each must hold on
- * GPIO_UPS_POLICY_CONFIRM of the last GPIO_UPS_POLICY_WINDOW evaluations
+ * GPIO_UPS_POLICY_CONFIRM of the last GPIO_UPS_POLICY_WINDOW readings
  * (a majority vote, i.e. the median reading), so a single bad reading
  * never commits and noise around a threshold cannot delay a commit
- * indefinitely.  Triggers 2, 5 and 6 are lines and timers and act at once.
+ * indefinitely.  A reading counts once: an estimate identical to the last
+ * one is taken as the same reading handed in again (timer, line change,
+ * failed ADC read) and, for the fallback timer and dead reckoning, as no
+ * new measurement.  Triggers 2, 5 and 6 are lines and timers and act at
+ * once.
  *
  * The emergency power-off deadline returned with a commit is the time the
  * usable energy (measured or dead-reckoned) runs out at the running load,
@@ -269,6 +274,51 @@ static u64 gpio_ups_add_ms(u64 t_ms, u64 d_ms)
 	return d_ms > GPIO_UPS_NEVER - t_ms ? GPIO_UPS_NEVER : t_ms + d_ms;
 }
 
+/*
+ * Remember a measured reading for dead reckoning.  The base is the median
+ * energy of the last three readings (the higher of two) and the highest of
+ * their powers, so one bad reading neither starts nor skews it.
+ */
+static void gpio_ups_policy_record(struct gpio_ups_policy *p, u64 now_ms,
+				   u64 energy_uj, u32 power_uw)
+{
+	u64 *e = p->priv.dr_energy_uj, *t = p->priv.dr_ms;
+	u32 *pw = p->priv.dr_power_uw;
+	unsigned int n, m = 0, i;
+
+	for (i = 2; i > 0; i--) {
+		e[i] = e[i - 1];
+		t[i] = t[i - 1];
+		pw[i] = pw[i - 1];
+	}
+	e[0] = energy_uj;
+	t[0] = now_ms;
+	pw[0] = power_uw;
+	n = min(p->priv.dr_n + 1, 3U);
+	p->priv.dr_n = n;
+	p->priv.had_measured = true;
+	p->priv.last_valid_ms = now_ms;
+	if (n == 2) {
+		m = e[1] > e[0];
+	} else if (n == 3) {
+		/* the index of the median energy */
+		bool ge01 = e[0] >= e[1], ge12 = e[1] >= e[2];
+		bool ge02 = e[0] >= e[2];
+
+		if (ge01 == ge12)
+			m = 1;
+		else if (ge01 != ge02)
+			m = 0;
+		else
+			m = 2;
+	}
+	p->priv.last_energy_uj = e[m];
+	p->priv.dr_base_ms = t[m];
+	p->priv.last_power_uw = pw[0];
+	for (i = 1; i < n; i++)
+		p->priv.last_power_uw = max(p->priv.last_power_uw, pw[i]);
+}
+
 static bool gpio_ups_confirmed(u8 hist)
 {
 	unsigned int n = 0, i;
@@ -296,6 +346,28 @@ static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)
 }
 
 /*
+ * A reading counts once: an estimate identical to the last one seen is the
+ * same reading handed in again (a timer or line change between samples, or
+ * a failed ADC read before the driver drops the estimate), not a new one.
+ */
+static bool gpio_ups_est_fresh(struct gpio_ups_policy *p,
+			       const struct gpio_ups_estimate *est)
+{
+	bool fresh = !p->priv.have_seen ||
+		     est->energy_uj != p->priv.seen_energy_uj ||
+		     est->power_uw != p->priv.seen_power_uw ||
+		     est->power_avg_uw != p->priv.seen_power_avg_uw ||
+		     est->capacity_pct != p->priv.seen_capacity_pct;
+
+	p->priv.have_seen = true;
+	p->priv.seen_energy_uj = est->energy_uj;
+	p->priv.seen_power_uw = est->power_uw;
+	p->priv.seen_power_avg_uw = est->power_avg_uw;
+	p->priv.seen_capacity_pct = est->capacity_pct;
+	return fresh;
+}
+
+/*
  * After the commit: move the emergency deadline with the measured energy
  * and (shutdown) load.  The later of the last two readings' deadlines is
  * used, so one bad reading cannot force an emergency power-off.
@@ -308,7 +380,7 @@ static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
 	u64 cand;
 
 	if (in->on_mains || !est || !est->energy_valid || !est->power_valid ||
-	    !est->power_measured)
+	    !est->power_measured || !gpio_ups_est_fresh(p, est))
 		return;
 	power_uw = max(est->power_uw, est->power_avg_uw);
 	if (!power_uw)
@@ -351,7 +423,7 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	const struct gpio_ups_estimate *est = in->est;
 	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline;
 	enum gpio_ups_reason reason = GPIO_UPS_REASON_NONE;
-	bool energy_ok, power_ok, measured, have_energy = false;
+	bool energy_ok, power_ok, measured, fresh, have_energy = false;
 	u32 interval, lookahead, power_uw = 0;
 	u64 energy_uj = 0;
 	u8 bits = 0;
@@ -360,13 +432,15 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	energy_ok = est && est->energy_valid;
 	power_ok = energy_ok && est->power_valid &&
 		   max(est->power_uw, est->power_avg_uw) > 0;
-	measured = power_ok && est->power_measured;
+	fresh = energy_ok && gpio_ups_est_fresh(p, est);
+	/* a reading handed in again is no new measurement */
+	measured = power_ok && est->power_measured && fresh;
 
 	/*
 	 * Sampling interval, as configured or as seen between two readings
 	 * if longer (timer-only evaluations do not count).
 	 */
-	if (energy_ok) {
+	if (fresh) {
 		if (p->priv.have_sample && now > p->priv.last_sample_ms)
 			p->priv.gap_ms = min_t(u64, now - p->priv.last_sample_ms,
 					       GPIO_UPS_POLICY_MAX_GAP_MS);
@@ -378,10 +452,10 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	interval = max(interval, p->priv.gap_ms);
 	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
 
-	if (energy_ok && cfg->shutdown_capacity_pct &&
+	if (fresh && cfg->shutdown_capacity_pct &&
 	    est->capacity_pct <= cfg->shutdown_capacity_pct)
 		bits |= (1U << GPIO_UPS_HIST_CAPACITY);
-	if (power_ok) {
+	if (fresh && power_ok) {
 		u64 tte_s;
 
 		power_uw = max(est->power_uw, est->power_avg_uw);
@@ -397,24 +471,14 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 			bits |= (1U << GPIO_UPS_HIST_RUNTIME);
 	}
 
-	/* one history slot per reading; a timer call at the same time reuses it */
-	if (!p->priv.evals || now > p->priv.last_eval_ms) {
+	/* one history slot per fresh reading */
+	if (fresh)
 		for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++)
-			p->priv.hist[i] <<= 1;
-		p->priv.evals++;
-	}
-	for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++) {
-		p->priv.hist[i] &= ~1;
-		p->priv.hist[i] |= (bits >> i) & 1;
-	}
-	p->priv.last_eval_ms = now;
+			p->priv.hist[i] = (p->priv.hist[i] << 1) |
+					  ((bits >> i) & 1);
 
-	if (measured) {
-		p->priv.had_measured = true;
-		p->priv.last_valid_ms = now;
-		p->priv.last_energy_uj = energy_uj;
-		p->priv.last_power_uw = power_uw;
-	}
+	if (measured)
+		gpio_ups_policy_record(p, now, energy_uj, power_uw);
 
 	/* 1. energy reserve */
 	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RESERVE]))
@@ -443,7 +507,7 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 		if (p->priv.had_measured) {
 			u32 pw = p->priv.last_power_uw;
 			u64 e = p->priv.last_energy_uj;
-			u64 t_dr = gpio_ups_add_ms(p->priv.last_valid_ms,
+			u64 t_dr = gpio_ups_add_ms(p->priv.dr_base_ms,
 				gpio_ups_ms_to(e,
 					       gpio_ups_reserve_uj(cfg, pw, lookahead),
 					       pw));
@@ -452,7 +516,7 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 				       gpio_ups_add_ms(p->priv.last_valid_ms,
 						       cfg->fallback_ms));
 			if (!have_energy) {
-				u64 used = div_u64((now - p->priv.last_valid_ms) *
+				u64 used = div_u64((now - p->priv.dr_base_ms) *
 						   pw, 1000);
 
 				have_energy = true;

@@ -172,17 +172,25 @@ struct gpio_ups_policy {
 	u64 commit_ms;
 	u64 emergency_ms;
 	struct {
-		u64 last_eval_ms;	/* previous evaluation in this outage */
 		u64 last_sample_ms;	/* previous evaluation with a reading */
 		bool have_sample;	/* last_sample_ms is valid */
 		u32 gap_ms;		/* last observed sampling interval */
-		u32 evals;		/* evaluations in this outage */
 		u8 hist[3];		/* trigger history: reserve, cap, runtime */
 		bool had_measured;	/* a measured estimate existed */
 		u64 last_valid_ms;	/* time of the last measured estimate */
-		u64 last_energy_uj;	/* its usable energy */
-		u32 last_power_uw;	/* its conservative load power */
+		u64 last_energy_uj;	/* dead-reckoning base energy */
+		u32 last_power_uw;	/* dead-reckoning load power */
+		u64 dr_energy_uj[3];	/* last measured readings, newest first */
+		u32 dr_power_uw[3];
+		u64 dr_ms[3];
+		u32 dr_n;
+		u64 dr_base_ms;		/* time of the base energy */
 		u64 emergency_cand_ms;	/* last reading's emergency deadline */
+		bool have_seen;		/* seen_* hold the last estimate */
+		u64 seen_energy_uj;
+		u32 seen_power_uw;
+		u32 seen_power_avg_uw;
+		u32 seen_capacity_pct;
 	} priv;
 };
 
