@@ -402,6 +402,9 @@ static void drv_sysfs_knobs(struct kunit *test)
 	msleep(600);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
+	/* but userspace is told that it is time: Critical */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
+			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
 }
 
 static void drv_unbind_mid_debounce(struct kunit *test)

@@ -193,9 +193,13 @@ static int gpio_ups_status(struct gpio_ups *ups)
 
 	if (!gpio_ups_on_mains(ups))
 		return POWER_SUPPLY_STATUS_DISCHARGING;
-	if (est && est->energy_valid)
-		return est->full ? POWER_SUPPLY_STATUS_FULL :
-				   POWER_SUPPLY_STATUS_CHARGING;
+	if (est && est->energy_valid) {
+		if (est->full)
+			return POWER_SUPPLY_STATUS_FULL;
+		/* steady below full: the charger stopped short */
+		return est->charging ? POWER_SUPPLY_STATUS_CHARGING :
+				       POWER_SUPPLY_STATUS_NOT_CHARGING;
+	}
 	/* No ADC: a low store on mains is being recharged. */
 	return gpio_ups_low_battery(ups) ? POWER_SUPPLY_STATUS_CHARGING :
 					   POWER_SUPPLY_STATUS_FULL;
@@ -205,7 +209,9 @@ static int gpio_ups_level(struct gpio_ups *ups)
 {
 	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
 
-	if (ups->policy.state == GPIO_UPS_PSTATE_COMMITTED)
+	/* committed, or would commit now if auto_shutdown were on */
+	if (ups->policy.state == GPIO_UPS_PSTATE_COMMITTED ||
+	    ups->policy.advice != GPIO_UPS_REASON_NONE)
 		return POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL;
 	if (gpio_ups_low_battery(ups))
 		return POWER_SUPPLY_CAPACITY_LEVEL_LOW;
