@@ -56,7 +56,10 @@
  *
  * A second pass repeats the matrix (one noise seed) on stores holding 80 %
  * of the capacity the driver and the baselines are configured with
- * (supercapacitor tolerance and ageing, a worn battery).
+ * (supercapacitor tolerance and ageing, a worn battery).  A third one adds
+ * ADC faults: failed reads (handled as the driver does: the estimate is
+ * dropped at the third failure in a row) and absurd readings (0 V, full
+ * scale); a fourth one also loses the ADC for good 20 s into the outage.
  */
 #include <math.h>
 #include <stdio.h>
@@ -75,6 +78,12 @@
 #define SEEDS			2
 #define FOREVER			-1.0
 #define AGED			0.8	/* robustness pass: capacity factor */
+#define FAULT_ERR		0.02	/* fault pass: share of failed reads */
+#define FAULT_ABSURD		0.01	/* ... and of absurd readings */
+#define ADC_LOST_MS		20000	/* ... ADC lost for good this late */
+
+/* 0: clean ADC; 1: glitches; 2: glitches, then the ADC is lost */
+static int fault_mode;
 
 enum pol { POL_GPIO_UPS, POL_GPIO_UPS_M100, POL_FIXED, POL_APC, POL_ACCU,
 	   NPOL };
@@ -253,7 +262,8 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 	struct outcome o = { .t_commit_s = -1 };
 	struct sim_plant pl;
 	struct sim_adc adc;
-	struct sim_rng irng;
+	struct sim_rng irng, frng;
+	unsigned int adc_errors = 0;
 	const struct gpio_ups_estimate *e;
 	long long end_ms = outage_s < 0 ? -1 : llround(outage_s * 1000);
 	double budget = accu_budget_j(s, p_w), accu = 0;
@@ -265,6 +275,7 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 	sim_plant_set_load(&pl, host_load, &h);
 	sim_adc_init(&adc, 12, s->adc_fs_v, s->adc_div, 1.0, seed);
 	sim_rng_seed(&irng, seed ^ 0x5eed);
+	sim_rng_seed(&frng, seed ^ 0xfa17);
 	gpio_ups_est_init(&est, &s->st);
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.shutdown_duration_ms = (u32)(dur_s * 1000);
@@ -324,9 +335,32 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 					2.0 * sim_rng_gauss(&irng)) * 10) * 100),
 			};
 
+			bool failed = false;
+
 			if (t == DEBOUNCE_MS)
 				gpio_ups_est_mains_changed(&est, false, now);
-			gpio_ups_est_update(&est, &smp);
+			if (fault_mode) {
+				double u = sim_rng_uniform(&frng);
+
+				if (fault_mode == 2 && t >= ADC_LOST_MS)
+					failed = true;
+				else if (u < FAULT_ERR)
+					failed = true;
+				else if (u < FAULT_ERR + FAULT_ABSURD)
+					/* a glitch: 0 V or a full-scale code */
+					smp.voltage_uv = u < FAULT_ERR + FAULT_ABSURD / 2 ?
+						0 : (s32)(s->adc_fs_v * s->adc_div * 1e6);
+			}
+			if (failed) {
+				/* the driver: the estimate is dropped at the
+				 * third failed read in a row
+				 */
+				if (++adc_errors == 3)
+					gpio_ups_est_invalidate(&est, now);
+			} else {
+				adc_errors = 0;
+				gpio_ups_est_update(&est, &smp);
+			}
 		}
 		e = gpio_ups_est_get(&est);
 
@@ -482,9 +516,11 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 		}
 	}
 	snprintf(title, sizeof(title),
-		 "\nDecision quality%s: %u outages counted (%u stores x %u loads x %u shutdown durations x %u outage lengths x %u noise seeds, less undersized)\n"
+		 "\nDecision quality%s%s: %u outages counted (%u stores x %u loads x %u shutdown durations x %u outage lengths x %u noise seeds, less undersized)\n"
 		 "undersized (store cannot carry the shutdown itself, counted against nobody): %u configurations, %u outages\n",
-		 age < 1 ? " on aged stores" : "", cases,
+		 age < 1 ? " on aged stores" : "",
+		 fault_mode == 1 ? " with ADC faults" :
+		 fault_mode == 2 ? " with ADC faults and loss" : "", cases,
 		 (unsigned int)ARRAY_SIZE(stores),
 		 (unsigned int)ARRAY_SIZE(loads_w),
 		 (unsigned int)ARRAY_SIZE(durations_s),
@@ -508,6 +544,14 @@ int main(void)
 	printf("\nRobustness: stores at %.0f %% of the capacity the driver is told (supercapacitor -10/+30 %% tolerance and ageing, worn battery); baselines keep their nominal settings\n",
 	       AGED * 100);
 	b += run_matrix(AGED, 1);
+	printf("\nRobustness: ADC faults: %.0f %% of the reads fail (-EIO; the driver drops the estimate at the third failure in a row), %.0f %% read 0 V or full scale\n",
+	       FAULT_ERR * 100, FAULT_ABSURD * 100);
+	fault_mode = 1;
+	b += run_matrix(1.0, 1);
+	printf("\nRobustness: the same, and the ADC is lost for good %d s into the outage\n",
+	       ADC_LOST_MS / 1000);
+	fault_mode = 2;
+	b += run_matrix(1.0, 1);
 	printf("\ngpio-ups brownouts: %u (target 0)\n", b);
 	return 0;
 }
