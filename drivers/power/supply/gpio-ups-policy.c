@@ -21,7 +21,8 @@
  *  4. time to empty (the lower of E / P and the estimator's figures)
  *     < shutdown_runtime_s (when non-zero);
  *  5. on backup for max_backup_ms (when non-zero);
- *  6. no usable estimate: no estimate, no valid energy, or the load power
+ *  6. no usable estimate: no estimate, no valid energy, no load power (a
+ *     load of 0 W on backup is taken as no measurement), or the load power
  *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
  *     old: fallback_ms after the start of the outage.  When a measured
  *     estimate existed earlier in this outage and then vanished, the energy
