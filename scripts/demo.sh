@@ -41,13 +41,17 @@ start=$(date +%s)
 set +e
 "$UML/boot.sh" -t 170 "$OUT/board.dtb" "$OUT/run" demo |
 	awk '
+	{ sub(/\r$/, "") }
+	/ Run .* as init process/ { started = 1; next }
+	!started { next }
 	/^\[ *[0-9]+\.[0-9]+\] / {
 		if ($0 ~ /gpio-ups|sim-hat|Power down|BUG|WARNING|Oops|KASAN|panic/) {
 			sub(/^\[ *[0-9]+\.[0-9]+\] /, "  kernel: "); print; fflush()
 		}
 		next
 	}
-	/^(guest|scenario|poweroff_cmd|==|   |  |\$|POWER_SUPPLY_|[01]$|$)/ { print; fflush() }'
+	/Failed to write wtmp|^Powering off/ { next }
+	{ print; fflush() }'
 rc=${PIPESTATUS[0]}
 set -e
 took=$(( $(date +%s) - start ))
@@ -55,6 +59,8 @@ took=$(( $(date +%s) - start ))
 res="$OUT/run"
 problems=$(grep -E 'BUG:|WARNING:|Oops|KASAN|Kernel panic|Call Trace' "$res/console.log" || true)
 report=$(grep -o 'sim-hat: power-off:.*' "$res/console.log" | tail -n1 || true)
+sd_line=$(sed -n 's/.* shutdown_line=\([^ ]*\).*/\1/p' <<< "$report")
+left=$(sed -n 's/.* usable_uj=\([0-9]*\).*/\1/p' <<< "$report")
 echo
 if [ -n "$problems" ]; then
 	echo "The kernel log shows problems:"
@@ -63,44 +69,52 @@ fi
 [ "$rc" -eq 0 ] || echo "The guest did not power off by itself (exit status $rc)."
 
 # plot: voltage, capacity and time to empty against time
-commit_t=
-if [ -s "$res/poweroff-calls" ] && [ -s "$res/marks" ]; then
-	t0=$(awk '$2 == "setup-done" { print $1 }' "$res/marks")
-	first=$(awk -F, 'NR == 2 { print $1 }' "$res/timeseries.csv")
-	commit_t=$(awk -v a="$(head -n1 "$res/poweroff-calls" | cut -d' ' -f1)" -v s="$t0" \
-		-v f="${first:-0}" 'BEGIN { printf "%.1f", a - s }')
-fi
+csv="$OUT/timeseries.csv"
+cp "$res/timeseries.csv" "$csv"
+t0=$(awk -F, 'NR == 2 { print $1 }' "$csv")
+commit_x=
+[ -s "$res/poweroff-calls" ] &&
+	commit_x=$(awk -v a="$(head -n1 "$res/poweroff-calls" | cut -d' ' -f1)" -v b="${t0:-0}" \
+		'BEGIN { printf "%.1f", a - b }')
+xmax=$(awk -F, -v b="${t0:-0}" 'END { printf "%d", $1 - b + 1 }' "$csv")
 png="$OUT/gpio-ups-demo.png"
-cp "$res/timeseries.csv" "$OUT/timeseries.csv"
-gnuplot <<GP
-set terminal pngcairo size 1000,900 font ",10"
-set output "$png"
-set datafile separator ","
-set key autotitle columnhead top right
-set grid
-set multiplot layout 3,1 title "gpio-ups on a simulated 15 F supercapacitor HAT (UML demo)"
-set xlabel ""
-$( [ -n "$commit_t" ] && echo "set arrow 1 from $commit_t, graph 0 to $commit_t, graph 1 nohead dt 2 lc rgb 'red'" )
-$( [ -n "$commit_t" ] && echo "set label 1 'commit: orderly_poweroff' at $commit_t, graph 0.9 offset 0.5,0 tc rgb 'red'" )
-set ylabel "volts"
-plot "$OUT/timeseries.csv" using 1:4 with lines lw 2 title "voltage\\\\_now (driver, ADC)", \
-     "" using 1:3 with lines dt 3 title "store voltage (simulation)", \
-     "" using 1:(\$2 * 0.5 + 2.0) with steps lc rgb "gray" title "mains (high = present)"
-set ylabel "percent"
-set yrange [0:105]
-plot "$OUT/timeseries.csv" using 1:5 with lines lw 2 title "capacity"
-set yrange [*:*]
-set ylabel "seconds"
-set xlabel "time since start of the demo [s]"
-plot "$OUT/timeseries.csv" using 1:7 with linespoints pt 7 ps 0.4 title "time\\\\_to\\\\_empty\\\\_now"
-unset multiplot
-GP
+{
+	echo 'set terminal pngcairo size 1000,900 font ",10" noenhanced'
+	echo "set output '$png'"
+	echo 'set datafile separator ","'
+	echo 'set grid'
+	echo "set xrange [0:$xmax]"
+	echo 'set key top right'
+	echo 'set multiplot layout 3,1 title "gpio-ups on a simulated 15 F supercapacitor HAT (make demo, UML)"'
+	if [ -n "$commit_x" ]; then
+		echo "set arrow 1 from $commit_x, graph 0 to $commit_x, graph 1 nohead dt 2 lw 2 lc rgb 'red'"
+		echo "set label 1 'orderly_poweroff' at $commit_x, graph 0.08 right offset -0.5,0 tc rgb 'red'"
+	fi
+	echo 'set ylabel "volts"'
+	echo 'set yrange [2:5]'
+	echo 'set key bottom left'
+	echo "plot '$csv' using (\$1-$t0):4 with lines lw 2 title 'voltage_now (driver)', \\"
+	echo "     '' using (\$1-$t0):3 with lines dt 3 lw 2 title 'store voltage (simulation)', \\"
+	echo "     '' using (\$1-$t0):(2.2 + 0.3 * \$2) with steps lc rgb 'gray' title 'mains (up = present)'"
+	echo 'set key top right'
+	echo 'set ylabel "percent"'
+	echo 'set yrange [0:105]'
+	echo "plot '$csv' using (\$1-$t0):5 with lines lw 2 title 'capacity'"
+	echo 'set yrange [0:*]'
+	echo 'set ylabel "seconds"'
+	echo 'set xlabel "seconds since the start of the demo"'
+	echo "plot '$csv' using (\$1-$t0):(strcol(7) eq '' ? NaN : \$7) with linespoints pt 7 ps 0.5 title 'time_to_empty_now'"
+	echo 'unset multiplot'
+} > "$OUT/plot.gp"
+gnuplot "$OUT/plot.gp" || log "gnuplot failed (script: $OUT/plot.gp)"
 
 cat <<TXT
 
 Summary
   ${report:-no power-off report from the simulated HAT}
-  demo took ${took} s; time series: $OUT/timeseries.csv
+  shutdown line at power-off: $( [ "$sd_line" = 1 ] && echo "asserted (the UPS cuts the power after its hold time and restarts the Pi when mains returns)" || echo "NOT asserted" )
+  energy left in the store at power-off: $(( ${left:-0} / 1000 )) mJ
+  demo took ${took} s; time series: $csv
   plot (voltage, capacity, time_to_empty against time): $png
   full console log: $res/console.log
 

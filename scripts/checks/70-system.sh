@@ -151,6 +151,9 @@ else
 	[ -n "$rep" ] || r+=("the guest did not reach power-off")
 	[ "$(field "$rep" brownout)" = 0 ] && [ "$(field "$(cat "$R/poweroff-end" 2>/dev/null)" brownout)" = 0 ] ||
 		r+=("the store ran dry before power-off: ${rep:-no report}")
+	grep -q 'HARDWARE PROTECTION' "$R/console.log" &&
+		r+=("forced emergency power-off during a shutdown that stayed within shutdown-duration-ms:"
+		    "$(grep -m2 -E 'HARDWARE PROTECTION|still up' "$R/console.log")")
 	ct=${call%% *}
 	log "long outage: commit $(awk -v a="$ct" -v b="$ls_" 'BEGIN { printf "%.1f", a - b }') s after the cut, usable $(( $(field "$call" usable_uj) / 1000 )) mJ, load $(( $(field "$call" load_uw) / 1000 )) mW, shutdown ${dur} ms"
 fi

@@ -7,7 +7,8 @@
 #                 not disturbed); skipped with a message if the driver source
 #                 is absent
 #   sim-hat.ko    the simulated HAT (scripts/uml/sim-hat, test code only)
-#   uevent-listen, uevent-latency   guest-side helpers (scripts/uml/tools)
+#   uevent-listen, uevent-latency, ups-sample: guest-side helpers
+#                 (scripts/uml/tools)
 # Prints the output dir.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -29,8 +30,13 @@ sync_tree() {
 }
 
 kmake() {
+	local want
+	want=$( (cat "$BUILD/.gpio-ups-sim-config"; find "$1" -name '*.[ch]' -o -name Kbuild | sort | xargs cat) | sha256sum)
+	[ "$(cat "$1/.built" 2>/dev/null)" = "$want" ] && [ -n "$(find "$1" -maxdepth 1 -name '*.ko')" ] && return 0
+	rm -f "$1/.built"
 	make -C "$SRC" ARCH=um O="$BUILD" M="$1" -j"$JOBS" W=1 modules >"$1/build.log" 2>&1 ||
 		{ cat "$1/build.log" >&2; die "module build failed in $1"; }
+	printf '%s\n' "$want" > "$1/.built"
 }
 
 sync_tree "$GPIO_UPS_ROOT/scripts/uml/sim-hat" "$OUT/src/sim-hat"
@@ -50,7 +56,7 @@ else
 	log "note: drivers/power/supply/gpio-ups-drv.c not present; gpio-ups.ko not built"
 fi
 
-for t in uevent-listen uevent-latency; do
+for t in uevent-listen uevent-latency ups-sample; do
 	s="$GPIO_UPS_ROOT/scripts/uml/tools/$t.c"
 	if [ ! -x "$OUT/$t" ] || [ "$s" -nt "$OUT/$t" ]; then
 		gcc -O2 -Wall -Wextra -pthread -o "$OUT/$t" "$s" || die "cannot build $t"

@@ -3,9 +3,9 @@
 # /proc/sys/kernel/poweroff_cmd of the UML guest: what orderly_poweroff()
 # runs.  On a real system this is /sbin/poweroff (systemd stops services,
 # syncs and powers off); here it records the call and the state of the
-# simulated store, takes the configured shutdown time (G_SHUTDOWN_WAIT_S,
-# default: shutdown-duration-ms of the gpio-ups node) as a real shutdown
-# would, then powers off.  Later calls are only recorded.
+# simulated store, takes the time of a shutdown (G_SHUTDOWN_WAIT_S, default:
+# shutdown-duration-ms of the gpio-ups node less 2 s, so that the whole
+# power-off stays within the configured duration), then powers off.  Later calls are only recorded.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 . /tmp/out/guest.env
 . "$G_ROOT/scripts/uml/guest-lib.sh"
@@ -19,7 +19,9 @@ fi
 wait_s=${G_SHUTDOWN_WAIT_S:-}
 if [ -z "$wait_s" ]; then
 	ms=$(od -An -tu4 --endian=big /proc/device-tree/gpio-ups/shutdown-duration-ms 2>/dev/null | tr -d ' ')
-	wait_s=$(( ${ms:-20000} / 1000 ))
+	# starting this script took about a second already
+	wait_s=$(( ${ms:-20000} / 1000 - 2 ))
+	[ "$wait_s" -ge 1 ] || wait_s=1
 fi
 {
 	echo "poweroff_cmd: orderly_poweroff() ran $0 at ${t}s"
@@ -29,4 +31,4 @@ sleep "$wait_s"
 echo "$(now) $(cat "$SIM/status")" > "$OUT/poweroff-end"
 dmesg > "$OUT/dmesg.log" 2>/dev/null
 echo "poweroff_cmd: system halted, powering off" > /dev/console
-poweroff -f
+power_off

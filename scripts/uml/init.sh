@@ -20,7 +20,8 @@ if [ -e /tmp/out/restarted ]; then
 	# second boot after a reboot scenario: nothing more to do
 	echo "guest: booted again after the restart"
 	echo 2 > /tmp/out/restarted
-	poweroff -f
+	echo o > /proc/sysrq-trigger
+	sleep 3600
 fi
 
 guest_setup

@@ -17,30 +17,8 @@
 	printf '  %7.2fs  uevent %-6s %-9s%s\n' "$t" "${ev%%@*}" "$name" "$keep"
 done > /dev/console &
 
-t0=$(now)
-echo "t_s,mains,store_v,voltage_v,capacity_pct,power_w,time_to_empty_s,energy_wh,policy_state" > "$OUT/timeseries.csv"
 # one sample a second into the CSV; on the console while /tmp/ticker exists
-(
-	while :; do
-		line=$(awk -v t="$(now)" -v t0="$t0" -v m="$(prop "$MAINS/online")" \
-			-v sv="$(sed 's/.*store_uv=\([0-9]*\).*/\1/' "$SIM/status")" \
-			-v v="$(prop "$UPS/voltage_now")" -v c="$(prop "$UPS/capacity")" \
-			-v p="$(prop "$UPS/power_now")" -v tte="$(prop "$UPS/time_to_empty_now")" \
-			-v e="$(prop "$UPS/energy_now")" -v st="$(policy)" '
-			function f(x, d, s) { return x == "" ? "" : sprintf("%.*f", d, x / s) }
-			BEGIN {
-				printf "%.1f,%s,%s,%s,%s,%s,%s,%s,%s\n", t - t0, m, f(sv, 3, 1e6),
-					f(v, 3, 1e6), c, f(p, 2, 1e6), tte, f(e, 4, 1e6), st
-			}')
-		echo "$line" >> "$OUT/timeseries.csv"
-		if [ -e /tmp/ticker ]; then
-			IFS=, read -r t m sv v c p tte e st <<< "$line"
-			printf '  %7.1fs  mains=%s  V=%-6s capacity=%-4s power_now=%-5s time_to_empty=%-4s %s\n' \
-				"$t" "$m" "${v:--}" "${c:--}%" "${p:--}W" "${tte:--}s" "$st" > /dev/console
-		fi
-		sleep 1
-	done
-) &
+"$G_BIN/ups-sample" "$OUT/timeseries.csv" /tmp/ticker "$SIM/status" > /dev/console &
 
 say ""
 say "== 1. Healthy: mains present, store charged =="

@@ -619,9 +619,12 @@ static int sim_probe(struct platform_device *pdev)
 	if (!ups)
 		return dev_err_probe(dev, -ENODEV, "no gpio-ups node in the device tree\n");
 
-	s->cap_uf = sim_prop(dev, ups, "capacitance-microfarads", "capacitance-microfarads", 25000000);
-	s->vmax_uv = sim_prop(dev, ups, "voltage-max-microvolt", "voltage-max-design-microvolt", 4600000);
-	s->vmin_uv = sim_prop(dev, ups, "voltage-min-microvolt", "voltage-min-design-microvolt", 2500000);
+	s->cap_uf = sim_prop(dev, ups, "capacitance-microfarads",
+			     "capacitance-microfarads", 25000000);
+	s->vmax_uv = sim_prop(dev, ups, "voltage-max-microvolt",
+			      "voltage-max-design-microvolt", 4600000);
+	s->vmin_uv = sim_prop(dev, ups, "voltage-min-microvolt",
+			      "voltage-min-design-microvolt", 2500000);
 	s->eff_pct = sim_prop(dev, ups, "efficiency-percent", "efficiency-percent", 85);
 	s->esr_uohm = sim_prop(dev, ups, "esr-micro-ohms", NULL, 20000);
 	s->ichg_ua = sim_prop(dev, ups, "charge-current-microamp", NULL, 1000000);
@@ -642,7 +645,8 @@ static int sim_probe(struct platform_device *pdev)
 	s->energy_uj = sim_energy_uj(s->cap_uf, v0);
 	s->mains = true;
 	s->lowbat_mode = SIM_LOWBAT_AUTO;
-	s->t0 = s->last = ktime_get();
+	s->t0 = ktime_get();
+	s->last = s->t0;
 
 	ret = sim_get_line(s, ups, "power-good-gpios", &s->pg, true);
 	if (!ret)
