@@ -153,6 +153,8 @@ static bool psy_attr_is(struct power_supply *psy, const char *attr,
 
 		if (ops->show(&psy->dev.kobj, a, buf) > 0)
 			ok = sysfs_streq(buf, want);
+		if (!ok)
+			pr_info("%s reads \"%s\", not \"%s\"\n", attr, strim(buf), want);
 		sysfs_put(kn);
 	}
 	free_page((unsigned long)buf);
@@ -405,6 +407,7 @@ static void drv_sysfs_knobs(struct kunit *test)
 	/* but userspace is told that it is time: Critical */
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
 			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "low-battery"));
 }
 
 static void drv_unbind_mid_debounce(struct kunit *test)

@@ -51,6 +51,8 @@
 #define GPIO_UPS_MAINS_FULL_SAMPLE_MS		60000
 /* Consecutive ADC errors after which the estimate is dropped. */
 #define GPIO_UPS_ADC_ERRORS_INVALID		3
+/* Sampling intervals without a finished ADC read that count as a stall. */
+#define GPIO_UPS_ADC_STALL_SAMPLES		5
 /* A capacity-only change is reported at most this often. */
 #define GPIO_UPS_CAPACITY_UEVENT_MS		1000
 /* Forced power-off delay once the energy is about to run out. */
@@ -121,6 +123,7 @@ struct gpio_ups {
 	u32 sample_ms;
 	u32 adc_errors;		/* consecutive */
 	u32 adc_errors_total;
+	u64 last_sample_ms;	/* last finished ADC read, good or not */
 
 	struct gpio_ups_store store;
 	struct gpio_ups_estimator est;
@@ -310,9 +313,21 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 		mod_delayed_work(system_wq, &ups->emergency_work,
 				 gpio_ups_delay(d.emergency_ms, now_ms));
 	}
+	/*
+	 * On backup, also step the policy if the ADC stops answering (an
+	 * I2C read that hangs instead of failing), so that it falls back to
+	 * dead reckoning and the fallback timer.
+	 */
+	if (ups->chan_voltage && ups->policy.state == GPIO_UPS_PSTATE_ON_BACKUP)
+		d.next_eval_ms = min(d.next_eval_ms,
+				     max(ups->last_sample_ms +
+					 GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms,
+					 now_ms + ups->sample_ms));
 	if (d.next_eval_ms != GPIO_UPS_NEVER)
 		mod_delayed_work(system_wq, &ups->policy_work,
 				 gpio_ups_delay(d.next_eval_ms, now_ms));
+	else
+		cancel_delayed_work(&ups->policy_work);
 
 	gpio_ups_report_locked(ups, now_ms);
 }
@@ -335,6 +350,8 @@ static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
 		dev_info(ups->dev, "mains %s\n", on_mains ? "restored" : "lost");
 		if (ups->chan_voltage)
 			gpio_ups_est_mains_changed(&ups->est, on_mains, now_ms);
+		/* the stall watch starts now, not at the last slow sample */
+		ups->last_sample_ms = now_ms;
 		/* One sample at every transition. */
 		gpio_ups_schedule_sample_locked(ups, 0);
 	} else {
@@ -434,6 +451,7 @@ static void gpio_ups_sample_work(struct work_struct *work)
 
 	s.time_ms = gpio_ups_now_ms();
 	s.on_mains = gpio_ups_on_mains(ups);
+	ups->last_sample_ms = s.time_ms;
 	if (ret < 0) {
 		ups->adc_errors_total++;
 		if (++ups->adc_errors == GPIO_UPS_ADC_ERRORS_INVALID) {
@@ -685,7 +703,11 @@ static ssize_t shutdown_reason_show(struct device *dev,
 	ssize_t len;
 
 	mutex_lock(&ups->lock);
-	len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(ups->policy.reason));
+	/* the commit's reason, or what would commit now with auto_shutdown 0 */
+	len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(ups->policy.state ==
+						GPIO_UPS_PSTATE_COMMITTED ?
+						ups->policy.reason :
+						ups->policy.advice));
 	mutex_unlock(&ups->lock);
 	return len;
 }
@@ -958,6 +980,7 @@ static int gpio_ups_parse_policy(struct gpio_ups *ups)
 	int ret;
 
 	gpio_ups_policy_cfg_defaults(&cfg);
+	cfg.sample_interval_ms = ups->sample_ms;
 	gpio_ups_policy_init(&ups->policy, &cfg, gpio_ups_on_mains(ups),
 			     gpio_ups_now_ms());
 
