@@ -57,10 +57,18 @@ def leaves(group):
     for g in group.get('sub_groups', []):
         yield from leaves(g)
 
+# The kernel's own report of a crash, if any.
+crash = [l.strip() for l in lines
+         if re.search(r'BUG:|Kernel panic|Oops|KASAN|general protection|Segmentation fault|WARNING: CPU', l)][:6]
+
 for suite in root.get('sub_groups', []):
     sname = suite['name']
     ran.add(sname)
+    missing = 0
     for c in suite.get('test_cases', []):
+        if not c['name']:               # expected, but never reported
+            missing += 1
+            continue
         ncases += 1
         name = f"kunit: {sname}.{c['name']}"
         if c['status'] == 'PASS':
@@ -70,6 +78,10 @@ for suite in root.get('sub_groups', []):
         else:
             failed += 1
             say('FAIL', name, [f"status {c['status']}"] + logs.get(c['name'], []))
+    if missing:
+        failed += 1
+        say('FAIL', f'kunit: {sname}: every test case reported',
+            [f'{missing} test cases gave no result (the kernel stopped):'] + crash)
     for g in suite.get('sub_groups', []):       # parameterised cases
         ncases += 1
         name = f"kunit: {sname}.{g['name']}"
