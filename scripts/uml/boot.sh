@@ -5,7 +5,7 @@
 # Usage: boot.sh [-t SECONDS] [-q] [-e KEY=VALUE]... DTB OUTDIR SCENARIO
 #   DTB       device tree from mkdtb.sh
 #   OUTDIR    host directory for the run (emptied); the guest mounts it at
-#             /tmp/out and leaves there: console.log (also on stdout),
+#             /dev/ups-out and leaves there: console.log (also on stdout),
 #             uevents.log, marks, poweroff-calls, poweroff-end, dmesg.log
 #   SCENARIO  scripts/uml/scenarios/SCENARIO.sh, run by the guest's init
 #   -t        kill the guest after SECONDS (default 180)

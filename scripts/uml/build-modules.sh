@@ -7,7 +7,7 @@
 #                 not disturbed); skipped with a message if the driver source
 #                 is absent
 #   sim-hat.ko    the simulated HAT (scripts/uml/sim-hat, test code only)
-#   uevent-listen, uevent-latency, ups-sample: guest-side helpers
+#   uevent-listen, uevent-latency, ups-sample, sys-reboot: guest-side helpers
 #                 (scripts/uml/tools)
 # Prints the output dir.
 set -euo pipefail
@@ -56,7 +56,7 @@ else
 	log "note: drivers/power/supply/gpio-ups-drv.c not present; gpio-ups.ko not built"
 fi
 
-for t in uevent-listen uevent-latency ups-sample; do
+for t in uevent-listen uevent-latency ups-sample sys-reboot; do
 	s="$GPIO_UPS_ROOT/scripts/uml/tools/$t.c"
 	if [ ! -x "$OUT/$t" ] || [ "$s" -nt "$OUT/$t" ]; then
 		gcc -O2 -Wall -Wextra -pthread -o "$OUT/$t" "$s" || die "cannot build $t"

@@ -4,7 +4,7 @@
 
 UPS=/sys/class/power_supply/ups
 MAINS=/sys/class/power_supply/ups-mains
-OUT=/tmp/out
+OUT=/dev/ups-out
 SIM=${SIM:-}
 
 # now: seconds since boot, 10 ms resolution (same clock as the uevent log)
@@ -70,9 +70,8 @@ guest_finish() {
 	power_off
 }
 
-# power_off: kernel_power_off() at once, as `poweroff -f` does (reboot(2));
-# through sysrq because starting systemctl takes seconds in this guest
+# power_off: kernel_power_off() at once, as `poweroff -f` does
 power_off() {
-	echo o > /proc/sysrq-trigger 2>/dev/null || poweroff -f
+	"$G_BIN/sys-reboot" poweroff || echo o > /proc/sysrq-trigger
 	sleep 3600
 }

@@ -6,8 +6,8 @@
 # simulated store, takes the time of a shutdown (G_SHUTDOWN_WAIT_S, default:
 # shutdown-duration-ms of the gpio-ups node less 2 s, so that the whole
 # power-off stays within the configured duration), then powers off.  Later calls are only recorded.
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-. /tmp/out/guest.env
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin TMPDIR=/dev/shm
+. /dev/ups-out/guest.env
 . "$G_ROOT/scripts/uml/guest-lib.sh"
 
 t=$(now)

@@ -17,8 +17,8 @@
 	printf '  %7.2fs  uevent %-6s %-9s%s\n' "$t" "${ev%%@*}" "$name" "$keep"
 done > /dev/console &
 
-# one sample a second into the CSV; on the console while /tmp/ticker exists
-"$G_BIN/ups-sample" "$OUT/timeseries.csv" /tmp/ticker "$SIM/status" > /dev/console &
+# one sample a second into the CSV; on the console while $TMPDIR/ticker exists
+"$G_BIN/ups-sample" "$OUT/timeseries.csv" $TMPDIR/ticker "$SIM/status" > /dev/console &
 
 say ""
 say "== 1. Healthy: mains present, store charged =="
@@ -30,7 +30,7 @@ sleep 2
 
 say ""
 say "== 2. Short outage: mains cut for 3 s, the store rides through =="
-touch /tmp/ticker
+touch $TMPDIR/ticker
 mark short-start
 simctl mains 0
 sleep 3
@@ -38,13 +38,13 @@ simctl mains 1
 mark short-end
 say "   (mains back)"
 sleep 3
-rm -f /tmp/ticker
+rm -f $TMPDIR/ticker
 
 say ""
 say "== 3. Long outage: mains cut for good =="
 say "   load $(( $(cat "$SIM/load_uw") / 1000 )) mW; the driver reserves energy for a"
 say "   $(( $(od -An -tu4 --endian=big /proc/device-tree/gpio-ups/shutdown-duration-ms | tr -d ' ') / 1000 )) s shutdown and commits when only that is left"
-touch /tmp/ticker
+touch $TMPDIR/ticker
 mark long-start
 simctl mains 0
 wait_poweroff 120 || say "   no shutdown within 120 s"

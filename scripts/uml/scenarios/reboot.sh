@@ -8,5 +8,5 @@ sleep 2
 mark reboot policy=$(policy)
 dmesg > "$OUT/dmesg.log" 2>/dev/null
 echo 1 > "$OUT/restarted"
-reboot -f
+"$G_BIN/sys-reboot" restart
 sleep 3600
