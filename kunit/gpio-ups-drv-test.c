@@ -217,6 +217,7 @@ static int drv_test_init(struct kunit *test)
 	atomic_set(&gpio_ups_test_adc.current_ua, 0);
 	atomic_set(&gpio_ups_test_adc.error, 0);
 	atomic_set(&gpio_ups_test_adc.reads, 0);
+	atomic_set(&gpio_ups_test_adc.stall, 0);
 	atomic_set(&poweroffs, 0);
 	atomic_set(&emergencies, 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_actions, NULL), 0);
@@ -642,6 +643,7 @@ static void drv_absurd_reading_rejected(struct kunit *test)
  * @v0_mv: voltage then
  * @power_uw: load
  * @fail_after_ms: the ADC fails from this time on (0: never)
+ * @stall_after_ms: ADC reads hang from this time on (0: never)
  * @power_seen_uw: power_now the driver reported when @until fired
  */
 struct discharge {
@@ -649,6 +651,7 @@ struct discharge {
 	u64 v0_mv;
 	u64 power_uw;
 	unsigned int fail_after_ms;
+	unsigned int stall_after_ms;
 	int power_seen_uw;
 };
 
@@ -674,6 +677,8 @@ static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
 			return -1;	/* brownout */
 		if (d->fail_after_ms && t_ms >= d->fail_after_ms)
 			atomic_set(&gpio_ups_test_adc.error, -EIO);
+		if (d->stall_after_ms && t_ms >= d->stall_after_ms)
+			atomic_set(&gpio_ups_test_adc.stall, 1);
 		atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
 		if (atomic_read(until)) {
 			d->power_seen_uw = prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW);
@@ -761,6 +766,31 @@ static void drv_adc_failing_mid_outage(struct kunit *test)
 			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
 }
 
+static void unstall_adc(void *unused)
+{
+	atomic_set(&gpio_ups_test_adc.stall, 0);
+}
+
+static void drv_adc_hanging_mid_outage(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = {
+		.v0_mv = 5000, .power_uw = 2000000, .stall_after_ms = 1000,
+	};
+	s64 left_uj;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unstall_adc, NULL), 0);
+	/* The ADC read hangs 1 s into the outage: no error, no reading. */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
+	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	kunit_info(test, "committed with %lld uJ left\n", left_uj);
+	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	unstall_adc(NULL);
+}
+
 static void drv_short_outage_ridden_through(struct kunit *test)
 {
 	struct drv_ctx *ctx = scap_setup_charged(test);
@@ -793,6 +823,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_short_outage_ridden_through),
 	KUNIT_CASE(drv_long_outage_commits_in_time),
 	KUNIT_CASE(drv_adc_failing_mid_outage),
+	KUNIT_CASE(drv_adc_hanging_mid_outage),
 	{}
 };
 

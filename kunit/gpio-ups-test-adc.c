@@ -3,6 +3,7 @@
  * gpio-ups KUnit: a test IIO provider ("gpio-ups-test-adc") with a voltage
  * and a current channel whose readings the tests set.  Test code only.
  */
+#include <linux/delay.h>
 #include <linux/iio/iio.h>
 #include <linux/mod_devicetable.h>
 #include <linux/platform_device.h>
@@ -15,10 +16,12 @@ static int gpio_ups_test_adc_read_raw(struct iio_dev *indio_dev,
 				      struct iio_chan_spec const *chan,
 				      int *val, int *val2, long mask)
 {
-	int err;
+	int err, i;
 
 	switch (mask) {
 	case IIO_CHAN_INFO_RAW:
+		for (i = 0; i < 1000 && atomic_read(&gpio_ups_test_adc.stall); i++)
+			msleep(10);
 		if (chan->type == IIO_VOLTAGE)
 			atomic_inc(&gpio_ups_test_adc.reads);
 		err = atomic_read(&gpio_ups_test_adc.error);

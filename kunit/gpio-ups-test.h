@@ -14,12 +14,14 @@
  * @current_ua: next current reading
  * @error: when non-zero, reads fail with this error code
  * @reads: number of voltage reads served (successful or not)
+ * @stall: while non-zero, reads block (a hung I2C bus), for at most 10 s
  */
 struct gpio_ups_test_adc {
 	atomic_t voltage_uv;
 	atomic_t current_ua;
 	atomic_t error;
 	atomic_t reads;
+	atomic_t stall;
 };
 
 extern struct gpio_ups_test_adc gpio_ups_test_adc;
