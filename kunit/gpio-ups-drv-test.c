@@ -791,6 +791,42 @@ static void drv_adc_hanging_mid_outage(struct kunit *test)
 	unstall_adc(NULL);
 }
 
+static void drv_unbind_mid_outage(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
+	struct device *dev = &ctx->pdev->dev;
+	unsigned int reads;
+
+	/* On backup: fast sampling, policy and emergency timers armed. */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 700), 0LL);
+	KUNIT_ASSERT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_DISCHARGING);
+	power_supply_put(ctx->psy);
+	power_supply_put(ctx->mains);
+	ctx->psy = NULL;
+	ctx->mains = NULL;
+	atomic_set(&ctx->ups_events, 0);
+
+	device_release_driver(dev);
+	reads = atomic_read(&gpio_ups_test_adc.reads);
+	/* nothing runs after unbind: no read, no event, no power-off */
+	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 4000), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gpio_ups_test_adc.reads), reads);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies), 0);
+
+	/* and it binds again, still on backup */
+	KUNIT_EXPECT_EQ(test, device_attach(dev), 1);
+	ctx->psy = power_supply_get_by_name("ups");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_DISCHARGING);
+}
+
 static void drv_short_outage_ridden_through(struct kunit *test)
 {
 	struct drv_ctx *ctx = scap_setup_charged(test);
@@ -824,6 +860,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_long_outage_commits_in_time),
 	KUNIT_CASE(drv_adc_failing_mid_outage),
 	KUNIT_CASE(drv_adc_hanging_mid_outage),
+	KUNIT_CASE(drv_unbind_mid_outage),
 	{}
 };
 
