@@ -14,7 +14,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs gnuplot-nox device-tree-compiler cpp gcc make flex bison bc libc6-dev
+need_pkgs gnuplot-nox device-tree-compiler cpp "${KBUILD_PKGS[@]}"
 OUT=${DEMO_OUT:-$CACHE/demo}
 UML="$GPIO_UPS_ROOT/scripts/uml"
 
@@ -50,7 +50,7 @@ set +e
 		}
 		next
 	}
-	/Failed to write wtmp|^Powering off/ { next }
+	/^(Core dump limits|Checking |Adding [0-9]+ bytes|\t(soft|hard) - )/ { next }
 	{ print; fflush() }'
 rc=${PIPESTATUS[0]}
 set -e
@@ -78,6 +78,9 @@ commit_x=
 		'BEGIN { printf "%.1f", a - b }')
 xmax=$(awk -F, -v b="${t0:-0}" 'END { printf "%d", $1 - b + 1 }' "$csv")
 png="$OUT/gpio-ups-demo.png"
+# empty fields (no value, e.g. time_to_empty on mains) as NaN: gaps in lines
+dat="$OUT/plot.dat"
+sed -e '1d' -e ':a' -e 's/,,/,NaN,/' -e 'ta' -e 's/,$/,NaN/' "$csv" > "$dat"
 {
 	echo 'set terminal pngcairo size 1000,900 font ",10" noenhanced'
 	echo "set output '$png'"
@@ -92,18 +95,19 @@ png="$OUT/gpio-ups-demo.png"
 	fi
 	echo 'set ylabel "volts"'
 	echo 'set yrange [2:5]'
-	echo 'set key bottom left'
-	echo "plot '$csv' using (\$1-$t0):4 with lines lw 2 title 'voltage_now (driver)', \\"
+	echo 'set key top right'
+	echo "plot '$dat' using (\$1-$t0):4 with lines lw 2 title 'voltage_now (driver)', \\"
 	echo "     '' using (\$1-$t0):3 with lines dt 3 lw 2 title 'store voltage (simulation)', \\"
 	echo "     '' using (\$1-$t0):(2.2 + 0.3 * \$2) with steps lc rgb 'gray' title 'mains (up = present)'"
 	echo 'set key top right'
 	echo 'set ylabel "percent"'
 	echo 'set yrange [0:105]'
-	echo "plot '$csv' using (\$1-$t0):5 with lines lw 2 title 'capacity'"
+	echo "plot '$dat' using (\$1-$t0):5 with lines lw 2 title 'capacity'"
 	echo 'set yrange [0:*]'
+	echo 'set offsets 0, 0, graph 0.1, 0'
 	echo 'set ylabel "seconds"'
 	echo 'set xlabel "seconds since the start of the demo"'
-	echo "plot '$csv' using (\$1-$t0):(strcol(7) eq '' ? NaN : \$7) with linespoints pt 7 ps 0.5 title 'time_to_empty_now'"
+	echo "plot '$dat' using (\$1-$t0):7 with linespoints pt 7 ps 0.5 title 'time_to_empty_now'"
 	echo 'unset multiplot'
 } > "$OUT/plot.gp"
 gnuplot "$OUT/plot.gp" || log "gnuplot failed (script: $OUT/plot.gp)"

@@ -6,6 +6,7 @@
 #   DTB       device tree from mkdtb.sh
 #   OUTDIR    host directory for the run (emptied); the guest mounts it at
 #             /dev/ups-out and leaves there: console.log (also on stdout),
+#             uml-stderr.log (UML's own start-up checks),
 #             uevents.log, marks, poweroff-calls, poweroff-end, dmesg.log
 #   SCENARIO  scripts/uml/scenarios/SCENARIO.sh, run by the guest's init
 #   -t        kill the guest after SECONDS (default 180)
@@ -52,7 +53,7 @@ set +e
 timeout -k 5 "$timeout_s" "$build/linux" mem=256M dtb="$dtb" \
 	rootfstype=hostfs rootflags=/ ro init="$GPIO_UPS_ROOT/scripts/uml/init.sh" \
 	con=null con0=fd:0,fd:1 uml_dir="$out/uml" $quiet \
-	gpio_ups_out="$out" </dev/null | tee "$out/console.log"
+	gpio_ups_out="$out" </dev/null 2>"$out/uml-stderr.log" | tee "$out/console.log"
 rc=${PIPESTATUS[0]}
 set -e
 rm -rf "$out/uml"

@@ -6,11 +6,11 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-need_pkgs gcc make flex bison bc libc6-dev
+need_pkgs "${KBUILD_PKGS[@]}"
 SRC=$(src_6_12)
 BUILD=${UML_SIM_BUILD:-$CACHE/build/uml-sim}
 FRAG="$GPIO_UPS_ROOT/scripts/uml/sim.config"
-want=$(cat "$FRAG" "$0" | sha256sum | cut -d' ' -f1)
+want=$(cat "$FRAG" | sha256sum | cut -d' ' -f1)
 stamp="$BUILD/.gpio-ups-sim-config"
 
 if [ -x "$BUILD/linux" ] && [ -f "$BUILD/Module.symvers" ] &&
