@@ -9,6 +9,7 @@
 #   reboot   reboot while on backup
 #   lowbat   low-battery line during an outage
 #   adcfail  ADC fails mid-outage
+#   hung     long outage whose shutdown never finishes
 #   board-*  the outage scenario on each board overlay of dts/ (seeds 001,
 #            002, 003)
 set -uo pipefail
@@ -25,6 +26,7 @@ names=(
 	"system: reboot instead of power-off: shutdown line not asserted"
 	"system: low-battery line during an outage: immediate commit"
 	"system: ADC failing mid-outage: fallback timer commits, no oops"
+	"system: shutdown hangs: one forced power-off before the store runs dry"
 )
 boards=(
 	"001:gpio-ups-sla"
@@ -231,6 +233,26 @@ else
 	[ "$(field "$(poweroff_report "$R")" brownout)" = 0 ] || r+=("store ran dry: $(poweroff_report "$R")")
 fi
 verdict "${names[6]}" "$R" "${r[@]}"
+
+# ---- boot 5: the shutdown hangs ------------------------------------------------
+R="$D/hung"
+boot 150 "$dtb" "$R" hung -e G_SHUTDOWN_WAIT_S=600
+r=()
+rep=$(poweroff_report "$R")
+if [ -z "$(mark_t "$R" hung-start)" ]; then
+	r+=("scenario did not run")
+elif [ "$(ncalls "$R")" -lt 1 ]; then
+	r+=("no orderly_poweroff in the outage")
+elif [ -z "$rep" ]; then
+	r+=("the system stayed up with the shutdown hung: no forced power-off")
+else
+	[ "$(field "$rep" brownout)" = 0 ] || r+=("the store ran dry before the forced power-off: $rep")
+	n=$(grep -c 'gpio-ups.*still up' "$R/console.log")
+	[ "$n" -le 1 ] || r+=("the forced power-off was started $n times (once expected):"
+			       "$(grep -m3 'gpio-ups.*still up' "$R/console.log")")
+	log "hung shutdown: $rep; emergency messages: $n"
+fi
+verdict "${names[7]}" "$R" "${r[@]}"
 
 # ---- boards ---------------------------------------------------------------------
 # per board: simulated store set-up for a short run (the overlays describe
