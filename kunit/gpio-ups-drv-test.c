@@ -38,6 +38,7 @@
 /* Calls of the (replaced) shutdown actions; reset by each test's init. */
 static atomic_t poweroffs;
 static atomic_t emergencies;
+static atomic_t never;	/* stays 0: run a discharge to its limit */
 
 struct drv_ctx {
 	struct notifier_block nb;
@@ -736,6 +737,9 @@ static void drv_long_outage_commits_in_time(struct kunit *test)
 	left_uj = run_discharge(ctx, &d, &emergencies, 6000);
 	KUNIT_EXPECT_GE_MSG(test, left_uj, 0LL, "no emergency power-off before the store ran dry");
 	kunit_info(test, "emergency power-off with %lld uJ left\n", left_uj);
+	/* once: later readings do not fire it again */
+	run_discharge(ctx, &d, &never, jiffies_to_msecs(jiffies - d.t0) + 1000);
+	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
 
 	/* latched: returning mains does not cancel; still one power-off */

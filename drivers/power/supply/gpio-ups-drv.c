@@ -129,6 +129,7 @@ struct gpio_ups {
 	struct gpio_ups_estimator est;
 	struct gpio_ups_policy policy;
 	u64 emergency_ms;
+	bool emergency_fired;
 
 	struct power_supply *psy;
 	struct power_supply *mains_psy;
@@ -308,7 +309,9 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 			gpio_ups_assert_shutdown_locked(ups);
 		gpio_ups_actions->poweroff(ups->dev, reason);
 	}
-	if (d.emergency_ms != GPIO_UPS_NEVER && d.emergency_ms != ups->emergency_ms) {
+	/* re-armed as readings move the deadline, but it fires only once */
+	if (d.emergency_ms != GPIO_UPS_NEVER && d.emergency_ms != ups->emergency_ms &&
+	    !ups->emergency_fired) {
 		ups->emergency_ms = d.emergency_ms;
 		mod_delayed_work(system_wq, &ups->emergency_work,
 				 gpio_ups_delay(d.emergency_ms, now_ms));
@@ -495,10 +498,12 @@ static void gpio_ups_emergency_work(struct work_struct *work)
 	const char *reason;
 
 	mutex_lock(&ups->lock);
-	if (ups->dead || ups->policy.state != GPIO_UPS_PSTATE_COMMITTED) {
+	if (ups->dead || ups->emergency_fired ||
+	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED) {
 		mutex_unlock(&ups->lock);
 		return;
 	}
+	ups->emergency_fired = true;
 	reason = gpio_ups_reason_name(ups->policy.reason);
 	mutex_unlock(&ups->lock);
 
