@@ -26,7 +26,7 @@ bin=$("$UML/build-modules.sh")
 [ -f "$bin/gpio-ups.ko" ] || die "gpio-ups.ko could not be built (drivers/power/supply/gpio-ups-drv.c missing?)"
 
 mkdir -p "$OUT"
-"$UML/mkdtb.sh" "$OUT/board.dtb" "$UML/demo-ups.dtso"
+"$UML/demo-dtb.sh" "$OUT/board.dtb"
 
 cat <<'TXT'
 gpio-ups demo: a UML Linux 6.12 kernel with gpio-ups.ko on a simulated HAT

@@ -18,7 +18,7 @@ mkdir -p "$OUT"
 "$UML/build-kernel.sh" >/dev/null
 bin=$("$UML/build-modules.sh")
 [ -f "$bin/gpio-ups.ko" ] || die "gpio-ups.ko could not be built for the UML guest"
-"$UML/mkdtb.sh" "$OUT/board.dtb" "$UML/demo-ups.dtso" power-fail-debounce-ms=0 \
+"$UML/demo-dtb.sh" "$OUT/board.dtb" power-fail-debounce-ms=0 \
 	low-battery-debounce-ms=0
 "$UML/boot.sh" -t $(( FLIPS * 2 + 90 )) -e G_FLIPS="$FLIPS" "$OUT/board.dtb" "$OUT/run" latency \
 	> "$OUT/console.log" 2>&1 || true

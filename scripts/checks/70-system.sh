@@ -103,7 +103,7 @@ boot() { # boot TIMEOUT DTB DIR SCENARIO [-e K=V...]
 
 # ---- boot 1: glitch, ride-through, long outage ------------------------------
 dtb="$D/demo.dtb"
-"$UML/mkdtb.sh" "$dtb" "$UML/demo-ups.dtso" >&2
+"$UML/demo-dtb.sh" "$dtb" >&2
 deb=$(ups_prop "$dtb" power-fail-debounce-ms 100)
 dur=$(ups_prop "$dtb" shutdown-duration-ms 20000)
 R="$D/system"
