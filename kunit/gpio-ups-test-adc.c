@@ -21,7 +21,7 @@ static int gpio_ups_test_adc_read_raw(struct iio_dev *indio_dev,
 	switch (mask) {
 	case IIO_CHAN_INFO_RAW:
 		for (i = 0; i < 1000 && atomic_read(&gpio_ups_test_adc.stall); i++)
-			msleep(10);
+			usleep_range(10000, 11000);
 		if (chan->type == IIO_VOLTAGE)
 			atomic_inc(&gpio_ups_test_adc.reads);
 		err = atomic_read(&gpio_ups_test_adc.error);
