@@ -412,6 +412,26 @@ static void drv_sysfs_knobs(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "low-battery"));
 }
 
+/* Unbind the driver, dropping the test's references to its supplies. */
+static void unbind(struct drv_ctx *ctx)
+{
+	power_supply_put(ctx->psy);
+	power_supply_put(ctx->mains);
+	ctx->psy = NULL;
+	ctx->mains = NULL;
+	atomic_set(&ctx->ups_events, 0);
+	device_release_driver(&ctx->pdev->dev);
+}
+
+/* Bind again: everything was released (GPIOs, IRQs, supply names). */
+static void rebind(struct kunit *test, struct drv_ctx *ctx, int want_status)
+{
+	KUNIT_EXPECT_EQ(test, device_attach(&ctx->pdev->dev), 1);
+	ctx->psy = power_supply_get_by_name("ups");
+	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS), want_status);
+}
+
 static void drv_unbind_mid_debounce(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
@@ -421,12 +441,7 @@ static void drv_unbind_mid_debounce(struct kunit *test)
 	/* Leave a debounce timer pending, then unbind under it. */
 	set_line(test, ctx, PG_LINE, true);
 	msleep(20);
-	power_supply_put(ctx->psy);
-	power_supply_put(ctx->mains);
-	ctx->psy = NULL;
-	ctx->mains = NULL;
-	atomic_set(&ctx->ups_events, 0);
-	device_release_driver(dev);
+	unbind(ctx);
 	KUNIT_EXPECT_FALSE(test, device_is_bound(dev));
 	/* past the debounce: the timer must not fire into freed memory */
 	msleep(250);
@@ -437,13 +452,8 @@ static void drv_unbind_mid_debounce(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("ups"));
 
-	/* Everything was released: it binds again (GPIOs, IRQs, names). */
 	set_line(test, ctx, PG_LINE, false);
-	KUNIT_EXPECT_EQ(test, device_attach(dev), 1);
-	ctx->psy = power_supply_get_by_name("ups");
-	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
-	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
-			POWER_SUPPLY_STATUS_FULL);
+	rebind(test, ctx, POWER_SUPPLY_STATUS_FULL);
 }
 
 static void drv_sys_off_asserts_shutdown(struct kunit *test)
@@ -682,7 +692,8 @@ static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
 			atomic_set(&gpio_ups_test_adc.stall, 1);
 		atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
 		if (atomic_read(until)) {
-			d->power_seen_uw = prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW);
+			d->power_seen_uw = ctx->psy ?
+				prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW) : -ENODEV;
 			/* 1/2 C (V^2 - Vmin^2): uF * mV^2 / 2e6 = uJ */
 			return SCAP_C_UF * (v_mv * v_mv - vmin_mv * vmin_mv) / 2000000;
 		}
@@ -799,7 +810,6 @@ static void drv_unbind_mid_outage(struct kunit *test)
 {
 	struct drv_ctx *ctx = scap_setup_charged(test);
 	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
-	struct device *dev = &ctx->pdev->dev;
 	unsigned int reads;
 
 	/* On backup: fast sampling, policy and emergency timers armed. */
@@ -808,13 +818,8 @@ static void drv_unbind_mid_outage(struct kunit *test)
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 700), 0LL);
 	KUNIT_ASSERT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
 			POWER_SUPPLY_STATUS_DISCHARGING);
-	power_supply_put(ctx->psy);
-	power_supply_put(ctx->mains);
-	ctx->psy = NULL;
-	ctx->mains = NULL;
-	atomic_set(&ctx->ups_events, 0);
 
-	device_release_driver(dev);
+	unbind(ctx);
 	reads = atomic_read(&gpio_ups_test_adc.reads);
 	/* nothing runs after unbind: no read, no event, no power-off */
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 4000), 0LL);
@@ -824,11 +829,7 @@ static void drv_unbind_mid_outage(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies), 0);
 
 	/* and it binds again, still on backup */
-	KUNIT_EXPECT_EQ(test, device_attach(dev), 1);
-	ctx->psy = power_supply_get_by_name("ups");
-	KUNIT_ASSERT_NOT_NULL(test, ctx->psy);
-	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
-			POWER_SUPPLY_STATUS_DISCHARGING);
+	rebind(test, ctx, POWER_SUPPLY_STATUS_DISCHARGING);
 }
 
 static void drv_short_outage_ridden_through(struct kunit *test)

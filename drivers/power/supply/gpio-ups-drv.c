@@ -688,61 +688,63 @@ static struct gpio_ups *gpio_ups_from_attr_dev(struct device *dev)
 	return power_supply_get_drvdata(dev_get_drvdata(dev));
 }
 
-static ssize_t policy_state_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
+enum gpio_ups_info {
+	GPIO_UPS_INFO_POLICY_STATE,
+	GPIO_UPS_INFO_SHUTDOWN_REASON,
+	GPIO_UPS_INFO_ADC_ERRORS,
+	GPIO_UPS_INFO_REJECTED,
+};
+
+/**
+ * struct gpio_ups_info_attr - a read-only policy/diagnostic attribute
+ * @attr: the attribute
+ * @info: what it shows
+ */
+struct gpio_ups_info_attr {
+	struct device_attribute attr;
+	enum gpio_ups_info info;
+};
+
+static ssize_t gpio_ups_info_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
 {
+	struct gpio_ups_info_attr *ia = container_of(attr, struct gpio_ups_info_attr, attr);
 	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
-	ssize_t len;
+	const struct gpio_ups_policy *p = &ups->policy;
+	ssize_t len = -EINVAL;
 
 	mutex_lock(&ups->lock);
-	len = sysfs_emit(buf, "%s\n", gpio_ups_pstate_name(ups->policy.state));
-	mutex_unlock(&ups->lock);
-	return len;
-}
-static DEVICE_ATTR_RO(policy_state);
-
-static ssize_t shutdown_reason_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
-	ssize_t len;
-
-	mutex_lock(&ups->lock);
-	/* the commit's reason, or what would commit now with auto_shutdown 0 */
-	len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(ups->policy.state ==
+	switch (ia->info) {
+	case GPIO_UPS_INFO_POLICY_STATE:
+		len = sysfs_emit(buf, "%s\n", gpio_ups_pstate_name(p->state));
+		break;
+	case GPIO_UPS_INFO_SHUTDOWN_REASON:
+		/* the commit's reason, or what would commit with auto_shutdown 0 */
+		len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(p->state ==
 						GPIO_UPS_PSTATE_COMMITTED ?
-						ups->policy.reason :
-						ups->policy.advice));
+						p->reason : p->advice));
+		break;
+	case GPIO_UPS_INFO_ADC_ERRORS:
+		len = sysfs_emit(buf, "%u\n", ups->adc_errors_total);
+		break;
+	case GPIO_UPS_INFO_REJECTED:
+		len = sysfs_emit(buf, "%u\n", ups->est.rejected);
+		break;
+	}
 	mutex_unlock(&ups->lock);
 	return len;
 }
-static DEVICE_ATTR_RO(shutdown_reason);
 
-static ssize_t adc_errors_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
-	ssize_t len;
+#define GPIO_UPS_INFO(_name, _info)					\
+	static struct gpio_ups_info_attr gpio_ups_attr_##_name = {	\
+		.attr = __ATTR(_name, 0444, gpio_ups_info_show, NULL),	\
+		.info = _info,						\
+	}
 
-	mutex_lock(&ups->lock);
-	len = sysfs_emit(buf, "%u\n", ups->adc_errors_total);
-	mutex_unlock(&ups->lock);
-	return len;
-}
-static DEVICE_ATTR_RO(adc_errors);
-
-static ssize_t rejected_samples_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
-	ssize_t len;
-
-	mutex_lock(&ups->lock);
-	len = sysfs_emit(buf, "%u\n", ups->est.rejected);
-	mutex_unlock(&ups->lock);
-	return len;
-}
-static DEVICE_ATTR_RO(rejected_samples);
+GPIO_UPS_INFO(policy_state, GPIO_UPS_INFO_POLICY_STATE);
+GPIO_UPS_INFO(shutdown_reason, GPIO_UPS_INFO_SHUTDOWN_REASON);
+GPIO_UPS_INFO(adc_errors, GPIO_UPS_INFO_ADC_ERRORS);
+GPIO_UPS_INFO(rejected_samples, GPIO_UPS_INFO_REJECTED);
 
 /**
  * struct gpio_ups_knob_attr - a policy knob as a sysfs attribute
@@ -804,10 +806,10 @@ GPIO_UPS_KNOB(max_backup_time_ms, GPIO_UPS_KNOB_MAX_BACKUP_MS);
 GPIO_UPS_KNOB(fallback_shutdown_ms, GPIO_UPS_KNOB_FALLBACK_MS);
 
 static struct attribute *gpio_ups_attrs[] = {
-	&dev_attr_policy_state.attr,
-	&dev_attr_shutdown_reason.attr,
-	&dev_attr_adc_errors.attr,
-	&dev_attr_rejected_samples.attr,
+	&gpio_ups_attr_policy_state.attr.attr,
+	&gpio_ups_attr_shutdown_reason.attr.attr,
+	&gpio_ups_attr_adc_errors.attr.attr,
+	&gpio_ups_attr_rejected_samples.attr.attr,
 	&gpio_ups_attr_auto_shutdown.attr.attr,
 	&gpio_ups_attr_shutdown_duration_ms.attr.attr,
 	&gpio_ups_attr_shutdown_margin_percent.attr.attr,
