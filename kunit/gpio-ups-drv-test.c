@@ -472,6 +472,20 @@ static void drv_sys_off_asserts_shutdown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
 }
 
+static void drv_shutdown_at_commit(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_commit);
+
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	/* on backup, not committed: the line stays deasserted */
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+	set_line(test, ctx, LOWBAT_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	/* asserted with the commit, before any power-off */
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+}
+
 /* Bad device trees */
 
 #define MAX_RESULTS 16
@@ -858,6 +872,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_sysfs_knobs),
 	KUNIT_CASE(drv_unbind_mid_debounce),
 	KUNIT_CASE(drv_sys_off_asserts_shutdown),
+	KUNIT_CASE(drv_shutdown_at_commit),
 	KUNIT_CASE(drv_bad_dt),
 	KUNIT_CASE(drv_adc_properties_follow),
 	KUNIT_CASE(drv_absurd_reading_rejected),
