@@ -630,10 +630,24 @@ static void drv_adc_properties_follow(struct kunit *test)
 			POWER_SUPPLY_CAPACITY_LEVEL_NORMAL);
 }
 
+/* Serve @bad_uv for one ADC read, then @good_uv: voltage_now stays good. */
+static void one_reading(struct kunit *test, struct drv_ctx *ctx, int bad_uv,
+			int good_uv)
+{
+	unsigned int reads;
+
+	atomic_set(&gpio_ups_test_adc.voltage_uv, bad_uv);
+	reads = atomic_read(&gpio_ups_test_adc.reads);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&gpio_ups_test_adc.reads) > reads, 1000));
+	atomic_set(&gpio_ups_test_adc.voltage_uv, good_uv);
+	msleep(200);
+	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
+				     good_uv, 1000));
+}
+
 static void drv_absurd_reading_rejected(struct kunit *test)
 {
 	struct drv_ctx *ctx;
-	unsigned int reads;
 
 	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
 	ctx = drv_setup(test, gpio_ups_test_scap);
@@ -642,23 +656,10 @@ static void drv_absurd_reading_rejected(struct kunit *test)
 						4500000, 1000), 2000));
 
 	/* one absurd reading (far above the design maximum), then normal */
-	atomic_set(&gpio_ups_test_adc.voltage_uv, 29000000);
-	reads = atomic_read(&gpio_ups_test_adc.reads);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&gpio_ups_test_adc.reads) > reads, 1000));
-	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
-	msleep(200);
-	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
-				     4500000, 1000));
+	one_reading(test, ctx, 29000000, 4500000);
 	KUNIT_EXPECT_FALSE(test, psy_attr_is(ctx->psy, "rejected_samples", "0"));
-
 	/* a negative reading (a broken divider) is no energy loss either */
-	atomic_set(&gpio_ups_test_adc.voltage_uv, -100000);
-	reads = atomic_read(&gpio_ups_test_adc.reads);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&gpio_ups_test_adc.reads) > reads, 1000));
-	atomic_set(&gpio_ups_test_adc.voltage_uv, 4500000);
-	msleep(200);
-	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
-				     4500000, 1000));
+	one_reading(test, ctx, -100000, 4500000);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 }
 

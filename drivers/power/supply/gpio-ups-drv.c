@@ -364,6 +364,17 @@ static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
 	gpio_ups_evaluate_locked(ups, now_ms);
 }
 
+/* The line's logical value, or a negative error (logged, rate-limited). */
+static int gpio_ups_line_read(struct gpio_ups_line *line)
+{
+	int value = gpiod_get_value_cansleep(line->gpiod);
+
+	if (value < 0)
+		dev_warn_ratelimited(line->ups->dev, "cannot read %s: %d\n",
+				     line->name, value);
+	return value;
+}
+
 /*
  * An edge: an alarm (mains lost, store low) is reported once it has lasted
  * debounce_ms; its end is reported at once.  A bounce back to the stable
@@ -372,13 +383,10 @@ static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
 static void gpio_ups_line_edge(struct gpio_ups_line *line)
 {
 	struct gpio_ups *ups = line->ups;
-	int value = gpiod_get_value_cansleep(line->gpiod);
+	int value = gpio_ups_line_read(line);
 
-	if (value < 0) {
-		dev_warn_ratelimited(ups->dev, "cannot read %s: %d\n",
-				     line->name, value);
+	if (value < 0)
 		return;
-	}
 
 	mutex_lock(&ups->lock);
 	if (ups->dead)
@@ -408,13 +416,10 @@ static void gpio_ups_line_work(struct work_struct *work)
 	struct gpio_ups_line *line = container_of(to_delayed_work(work),
 						  struct gpio_ups_line, work);
 	struct gpio_ups *ups = line->ups;
-	int value = gpiod_get_value_cansleep(line->gpiod);
+	int value = gpio_ups_line_read(line);
 
-	if (value < 0) {
-		dev_warn_ratelimited(ups->dev, "cannot read %s: %d\n",
-				     line->name, value);
+	if (value < 0)
 		return;
-	}
 
 	mutex_lock(&ups->lock);
 	if (!ups->dead && value != line->stable) {
