@@ -113,7 +113,6 @@ struct gpio_ups {
 
 	struct gpio_ups_line pg;
 	struct gpio_ups_line lowbat;
-	bool has_lowbat;
 	struct gpio_desc *shutdown_gpiod;
 	bool shutdown_at_commit;
 	bool shutdown_asserted;
@@ -183,7 +182,7 @@ static bool gpio_ups_on_mains(struct gpio_ups *ups)
 
 static bool gpio_ups_low_battery(struct gpio_ups *ups)
 {
-	return ups->has_lowbat && ups->lowbat.stable == ups->lowbat.alarm_value;
+	return ups->lowbat.gpiod && ups->lowbat.stable == ups->lowbat.alarm_value;
 }
 
 static const struct gpio_ups_estimate *gpio_ups_estimate(struct gpio_ups *ups)
@@ -383,8 +382,11 @@ static int gpio_ups_line_read(struct gpio_ups_line *line)
 static void gpio_ups_line_edge(struct gpio_ups_line *line)
 {
 	struct gpio_ups *ups = line->ups;
-	int value = gpio_ups_line_read(line);
+	int value;
 
+	if (!line->gpiod)	/* optional line not wired */
+		return;
+	value = gpio_ups_line_read(line);
 	if (value < 0)
 		return;
 
@@ -1085,7 +1087,6 @@ int gpio_ups_probe(struct platform_device *pdev)
 				 "low-battery-gpios", lb_debounce_ms, 1, true);
 	if (ret)
 		return ret;
-	ups->has_lowbat = !!ups->lowbat.gpiod;
 
 	/* Deasserted until the system powers off. */
 	ups->shutdown_gpiod = devm_gpiod_get_optional(dev, "shutdown",
@@ -1123,7 +1124,7 @@ int gpio_ups_probe(struct platform_device *pdev)
 	if (ret < 0)
 		return dev_err_probe(dev, ret, "cannot read power-good-gpios\n");
 	ups->pg.stable = ret;
-	if (ups->has_lowbat) {
+	if (ups->lowbat.gpiod) {
 		ret = gpiod_get_value_cansleep(ups->lowbat.gpiod);
 		if (ret < 0)
 			return dev_err_probe(dev, ret, "cannot read low-battery-gpios\n");
@@ -1226,8 +1227,7 @@ int gpio_ups_probe(struct platform_device *pdev)
 	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	mutex_unlock(&ups->lock);
 	gpio_ups_line_edge(&ups->pg);
-	if (ups->has_lowbat)
-		gpio_ups_line_edge(&ups->lowbat);
+	gpio_ups_line_edge(&ups->lowbat);
 
 	dev_info(dev, "%s: %s, %s\n", label,
 		 gpio_ups_on_mains(ups) ? "on mains" : "on backup",
@@ -1248,7 +1248,7 @@ static void gpio_ups_shutdown(struct platform_device *pdev)
 	ups->dead = true;
 	mutex_unlock(&ups->lock);
 	cancel_delayed_work_sync(&ups->pg.work);
-	if (ups->has_lowbat)
+	if (ups->lowbat.gpiod)
 		cancel_delayed_work_sync(&ups->lowbat.work);
 	cancel_delayed_work_sync(&ups->sample_work);
 	cancel_delayed_work_sync(&ups->policy_work);
@@ -1261,8 +1261,7 @@ static int gpio_ups_resume(struct device *dev)
 
 	/* Edges may have been missed while suspended: read the lines again. */
 	gpio_ups_line_edge(&ups->pg);
-	if (ups->has_lowbat)
-		gpio_ups_line_edge(&ups->lowbat);
+	gpio_ups_line_edge(&ups->lowbat);
 	mutex_lock(&ups->lock);
 	gpio_ups_schedule_sample_locked(ups, 0);
 	mutex_unlock(&ups->lock);
