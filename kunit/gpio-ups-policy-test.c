@@ -94,6 +94,15 @@ static void pt_fail(struct pt_ctx *c)
 	pt_step(c);
 }
 
+/* Start on mains with a measured estimate, then lose mains. */
+static void pt_outage(struct pt_ctx *c, const struct gpio_ups_policy_cfg *cfg,
+		      u64 energy_mj, u32 power_mw)
+{
+	pt_init(c, cfg);
+	pt_est(c, energy_mj, power_mw);
+	pt_fail(c);
+}
+
 /*
  * Run on backup for up to dur_ms, one sample every TICK_MS, draining
  * power_mw from the estimate's energy.  Stops at the commit.
@@ -160,9 +169,7 @@ static void policy_reserve(struct kunit *test)
 	struct pt_ctx c;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, 50000, pw);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 50000, pw);
 	/* the first sample at or under the reserve, computed from the rule */
 	for (e = 50000; e > pt_reserve_mj(pw); e -= pw * TICK_MS / 1000)
 		first_hit += TICK_MS;
@@ -244,9 +251,7 @@ static void policy_capacity(struct kunit *test)
 
 	pt_cfg(&cfg);
 	cfg.shutdown_capacity_pct = 30;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 500);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 500);
 	for (cap = 35; cap >= 20 && !c.commits; cap--) {
 		c.now += TICK_MS;
 		c.est.capacity_pct = cap;
@@ -259,9 +264,7 @@ static void policy_capacity(struct kunit *test)
 
 	/* off when 0 */
 	cfg.shutdown_capacity_pct = 0;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 500);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 500);
 	for (cap = 35; cap > 0; cap--) {
 		c.now += TICK_MS;
 		c.est.capacity_pct = cap;
@@ -289,9 +292,7 @@ static void policy_runtime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + 10100 + TICK_MS);
 
 	/* the estimator's own (lower) time to empty counts too */
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, pw);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, pw);
 	c.est.tte_valid = true;
 	c.est.tte_s = 90;
 	c.est.tte_avg_s = 50;
@@ -311,9 +312,7 @@ static void policy_max_backup(struct kunit *test)
 
 	pt_cfg(&cfg);
 	cfg.max_backup_ms = 30000;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 100);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 100);
 	t_fail = c.now;
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fail + 30000);
 	pt_drain(&c, 100, 29900);
@@ -411,9 +410,7 @@ static void policy_adc_fails_plenty(struct kunit *test)
 	u64 t_lost;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 500);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 500);
 	pt_drain(&c, 500, 20000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_lost = c.now;		/* last measured estimate */
@@ -481,9 +478,7 @@ static void policy_adc_one_error(struct kunit *test)
 	struct pt_ctx c;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 500);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 500);
 	pt_drain(&c, 500, 20000);
 	c.use_est = false;
 	c.now += TICK_MS;
@@ -508,9 +503,7 @@ static void policy_stale_estimate(struct kunit *test)
 	int i;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	pt_drain(&c, 1000, 2000);
 	good_mj = div_u64(c.est.energy_uj, 1000);
 	c.now += TICK_MS;
@@ -548,9 +541,7 @@ static void policy_one_bad_reading(struct kunit *test)
 	pt_cfg(&cfg);
 	cfg.shutdown_capacity_pct = 10;
 	cfg.shutdown_runtime_s = 5;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	pt_drain(&c, 1000, 2000);
 	for (i = 0; i < 5; i++) {
 		u64 good_mj = div_u64(c.est.energy_uj, 1000);
@@ -584,9 +575,7 @@ static void policy_mains_return_before_commit(struct kunit *test)
 	struct pt_ctx c;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, pt_reserve_mj(1000) + 50, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, pt_reserve_mj(1000) + 50, 1000);
 	pt_drain(&c, 1000, TICK_MS);	/* one reading under the reserve */
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	c.mains = true;
@@ -617,9 +606,7 @@ static void policy_latch_after_commit(struct kunit *test)
 	int i;
 
 	pt_cfg(&cfg);
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	c.lowbat = true;
 	c.now += TICK_MS;
 	pt_step(&c);
@@ -707,9 +694,7 @@ static void policy_auto_shutdown_off(struct kunit *test)
 	pt_cfg(&cfg);
 	cfg.auto_shutdown = false;
 	cfg.max_backup_ms = 2000;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ON_BACKUP);
 	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_NONE);
 	pt_drain(&c, 1000, 3000);
@@ -849,14 +834,10 @@ static void policy_next_eval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
 
 	/* a measured estimate needs no timer beyond max_backup_ms */
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, c.p.backup_since_ms + 12000);
 	cfg.max_backup_ms = 0;
-	pt_init(&c, &cfg);
-	pt_est(&c, 90000, 1000);
-	pt_fail(&c);
+	pt_outage(&c, &cfg, 90000, 1000);
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
 }
 
