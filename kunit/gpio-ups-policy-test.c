@@ -4,8 +4,9 @@
  *
  * A small "plant" drains a known energy at a known power; the expected
  * commit times are derived here from the documented rules (reserve =
- * P * (shutdown_duration * margin + 2 evaluation intervals), fallback timer,
- * dead reckoning), never read back from the code under test.
+ * P * ((shutdown_duration * margin + emergency lead) * shutdown load +
+ * 2 evaluation intervals), fallback timer, dead reckoning), never read back
+ * from the code under test.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
@@ -18,6 +19,7 @@
 #define DUR_MS		10000U
 #define MARGIN		150U
 #define SD_MS		(DUR_MS * MARGIN / 100)	/* duration with margin */
+#define LEAD_MS		GPIO_UPS_POLICY_EMERGENCY_LEAD_MS
 
 struct pt_ctx {
 	struct gpio_ups_policy p;
@@ -121,12 +123,39 @@ static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 	}
 }
 
-/* Energy (mJ) under which the reserve trigger holds at power_mw. */
-static u64 pt_reserve_mj(u32 power_mw)
+/*
+ * After the commit: fresh readings every TICK_MS for dur_ms, the store
+ * drained at power_mw (the shutdown load).
+ */
+static void pt_drain_committed(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 {
-	u64 ms = SD_MS + 2 * TICK_MS;
+	u64 end = c->now + dur_ms;
+
+	while (c->now < end) {
+		u32 drained = power_mw * TICK_MS / 1000;	/* mJ */
+		u64 e = div_u64(c->est.energy_uj, 1000);
+
+		c->now += TICK_MS;
+		pt_est(c, e > drained ? e - drained : 0, power_mw);
+		pt_step(c);
+	}
+}
+
+/*
+ * Energy (mJ) under which the reserve trigger holds at power_mw, for a
+ * shutdown at load_pct of it lasting sd_ms (duration with margin).
+ */
+static u64 pt_reserve_at_mj(u32 power_mw, u32 sd_ms, u32 load_pct)
+{
+	u64 ms = (u64)(sd_ms + LEAD_MS) * load_pct / 100 + 2 * TICK_MS;
 
 	return div_u64(ms * power_mw, 1000);
+}
+
+/* ... with the test's duration and margin, at the running load */
+static u64 pt_reserve_mj(u32 power_mw)
+{
+	return pt_reserve_at_mj(power_mw, SD_MS, 100);
 }
 
 static void policy_glitch_ride_through(struct kunit *test)
@@ -181,15 +210,162 @@ static void policy_reserve(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_COMMITTED);
 	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + first_hit + TICK_MS);
 	KUNIT_EXPECT_EQ(test, c.p.commit_ms, c.commit_at);
-	/* what is left at the commit covers the shutdown with its margin */
+	/*
+	 * what is left at the commit covers the shutdown with its margin and
+	 * the emergency lead after it
+	 */
 	KUNIT_EXPECT_GE(test, c.est.energy_uj,
-			(u64)pw * SD_MS);
+			(u64)pw * (SD_MS + LEAD_MS));
 	/* emergency: end of energy at the running load, less the lead */
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
 			min(c.now + div_u64(c.est.energy_uj, pw) -
 			    GPIO_UPS_POLICY_EMERGENCY_LEAD_MS,
 			    c.now + SD_MS));
 	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, GPIO_UPS_NEVER);
+}
+
+/*
+ * shutdown_load_pct: the shutdown part of the reserve (duration with margin
+ * plus the emergency lead) is taken at that share of the running load, so a
+ * host that shuts down at half its load commits later.  The shutdown at
+ * its declared load then finishes before the emergency deadline.
+ */
+static void policy_reserve_shutdown_load(struct kunit *test)
+{
+	const u32 pw = 2000;
+	struct gpio_ups_policy_cfg cfg;
+	u64 full = 0, half = 0, e, e_commit;
+	struct pt_ctx c;
+
+	for (e = 50000; e > pt_reserve_at_mj(pw, SD_MS, 100);
+	     e -= pw * TICK_MS / 1000)
+		full += TICK_MS;
+	for (e = 50000; e > pt_reserve_at_mj(pw, SD_MS, 50);
+	     e -= pw * TICK_MS / 1000)
+		half += TICK_MS;
+	KUNIT_ASSERT_GT(test, half, full);
+
+	pt_cfg(&cfg);
+	cfg.shutdown_load_pct = 50;
+	pt_outage(&c, &cfg, 50000, pw);
+	pt_drain(&c, pw, 60000);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + half + TICK_MS);
+	KUNIT_EXPECT_GE(test, c.est.energy_uj,
+			(u64)pw / 2 * (SD_MS + LEAD_MS));
+	e_commit = c.est.energy_uj;
+	/* the energy lasts the shutdown at the declared load: the hang cap */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + SD_MS);
+
+	/* the host shuts down at pw / 2 as declared: no change */
+	pt_drain_committed(&c, pw / 2, 3 * TICK_MS);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + SD_MS);
+
+	/*
+	 * A host that draws its full load while shutting down: for the first
+	 * second the declared half load counts, then the measured one brings
+	 * the deadline in.
+	 */
+	pt_outage(&c, &cfg, 50000, pw);
+	pt_drain(&c, pw, 60000);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	e_commit = c.est.energy_uj;
+	pt_drain_committed(&c, pw, GPIO_UPS_POLICY_SD_MEASURE_MS - TICK_MS);
+	/*
+	 * the energy at the declared load, from the later of the last two
+	 * readings (the one before: TICK_MS earlier, pw * TICK_MS more)
+	 */
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			min(c.commit_at + SD_MS,
+			    c.now + div_u64(c.est.energy_uj, pw / 2) + TICK_MS -
+			    LEAD_MS));
+	pt_drain_committed(&c, pw, GPIO_UPS_POLICY_SD_MEASURE_MS);
+	KUNIT_EXPECT_EQ(test, e_commit - c.est.energy_uj,
+			(u64)pw * (c.now - c.commit_at));
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			c.now + div_u64(c.est.energy_uj, pw) - LEAD_MS);
+	KUNIT_EXPECT_LT(test, c.d.emergency_ms, c.commit_at + SD_MS);
+
+	/* the same with no margin: still no emergency before the end */
+	cfg.margin_pct = 100;
+	cfg.shutdown_load_pct = 100;
+	pt_outage(&c, &cfg, 50000, pw);
+	pt_drain(&c, pw, 60000);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + DUR_MS);
+}
+
+/*
+ * The shutdown's load is measured from the energy drawn after the commit;
+ * nothing is reported before a reading 1 s after it, nor without a load
+ * measured before the commit.
+ */
+static void policy_shutdown_stats(struct kunit *test)
+{
+	const u32 pw = 2000;
+	struct gpio_ups_shutdown_stats st;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 e_commit;
+
+	pt_cfg(&cfg);
+	pt_outage(&c, &cfg, 50000, pw);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st),
+			-ENODATA);
+	pt_drain(&c, pw, 60000);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	e_commit = c.est.energy_uj;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st),
+			-ENODATA);
+	pt_drain_committed(&c, 600, GPIO_UPS_POLICY_SD_MEASURE_MS - TICK_MS);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st),
+			-ENODATA);
+	pt_drain_committed(&c, 600, 4000 + TICK_MS);
+	KUNIT_ASSERT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.span_ms, 5000U);
+	KUNIT_EXPECT_EQ(test, st.commit_power_uw, pw * 1000);
+	KUNIT_EXPECT_EQ(test, (u64)st.power_uw,
+			div_u64((e_commit - c.est.energy_uj) * 1000, 5000));
+	KUNIT_EXPECT_EQ(test, st.power_uw, 600000U);
+	KUNIT_EXPECT_EQ(test, st.load_pct, 30U);
+
+	/* a reading handed in again adds nothing */
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.span_ms, 5000U);
+
+	/* committed on a timer, between two readings */
+	cfg.max_backup_ms = 2050;
+	pt_outage(&c, &cfg, 50000, pw);
+	pt_drain(&c, pw, 2000);
+	e_commit = c.est.energy_uj;
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_MAX_BACKUP);
+	c.now -= 50;			/* back on the sampling grid */
+	pt_drain_committed(&c, 1000, 2000);
+	KUNIT_ASSERT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st), 0);
+	KUNIT_EXPECT_EQ(test, st.span_ms, 2000U);
+	KUNIT_EXPECT_EQ(test, st.power_uw, 1000000U);
+	KUNIT_EXPECT_EQ(test, st.load_pct, 50U);
+	KUNIT_EXPECT_EQ(test, e_commit - c.est.energy_uj, 2000000ULL);
+	cfg.max_backup_ms = 0;
+
+	/* committed on the fallback timer, without any energy figure */
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	c.use_est = true;
+	pt_est(&c, 40000, 1000);
+	pt_drain_committed(&c, 500, 3000);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_shutdown_stats(&c.p, &st),
+			-ENODATA);
 }
 
 /* Conservative power: the higher of instant and averaged power counts. */
@@ -465,10 +641,14 @@ static void policy_adc_fails_dead_reckoning(struct kunit *test)
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
-	/* emergency from the dead-reckoned energy, less the lead */
+	/*
+	 * emergency from the dead-reckoned energy, less the lead; the reserve
+	 * holds the lead, so that is past the hang cap
+	 */
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
-			c.now + div_u64(e_lost - (c.now - t_lost) * pw, pw) -
-			GPIO_UPS_POLICY_EMERGENCY_LEAD_MS);
+			min(c.now + SD_MS,
+			    c.now + div_u64(e_lost - (c.now - t_lost) * pw, pw) -
+			    LEAD_MS));
 }
 
 /* One missing reading mid-outage neither commits nor restarts timers. */
@@ -638,7 +818,7 @@ static void policy_emergency_rearm(struct kunit *test)
 {
 	const u32 pw = 4000;
 	struct gpio_ups_policy_cfg cfg;
-	u64 first, cap, e_mj;
+	u64 first, cap, e_mj, e_commit;
 	struct pt_ctx c;
 
 	pt_cfg(&cfg);
@@ -656,15 +836,34 @@ static void policy_emergency_rearm(struct kunit *test)
 			GPIO_UPS_POLICY_EMERGENCY_LEAD_MS);
 	KUNIT_EXPECT_LT(test, first, cap);
 
-	/* the shutdown load is half the running load: the deadline moves */
+	/*
+	 * The host draws half the running load while it shuts down, but the
+	 * estimator still reports the running load: for the first second the
+	 * declared shutdown load (100 %) counts, so the deadline only follows
+	 * the energy.
+	 */
+	e_commit = c.est.energy_uj;
 	c.now += TICK_MS;
-	pt_est(&c, e_mj - 400, pw / 2);
+	pt_est(&c, div_u64(e_commit, 1000) - 200, pw);
 	pt_step(&c);
 	KUNIT_EXPECT_FALSE(test, c.d.commit);
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
-			min(cap, c.now + div_u64((e_mj - 400) * 1000, pw / 2) -
-				 GPIO_UPS_POLICY_EMERGENCY_LEAD_MS));
+			c.now + div_u64(c.est.energy_uj, pw) - LEAD_MS);
 	KUNIT_EXPECT_GT(test, c.d.emergency_ms, first);
+	pt_drain_committed(&c, pw / 2,
+			   GPIO_UPS_POLICY_SD_MEASURE_MS - 2 * TICK_MS);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			c.now + div_u64(c.est.energy_uj, pw) - LEAD_MS);
+	/* a second after the commit the load drawn since counts: pw / 2 */
+	pt_drain_committed(&c, pw / 2, TICK_MS);
+	KUNIT_EXPECT_EQ(test, c.now, c.commit_at + GPIO_UPS_POLICY_SD_MEASURE_MS);
+	KUNIT_EXPECT_EQ(test, e_commit - c.est.energy_uj,
+			(u64)pw / 2 * GPIO_UPS_POLICY_SD_MEASURE_MS);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
+			min(cap, c.now + div_u64(c.est.energy_uj, pw / 2) -
+				 LEAD_MS));
+	KUNIT_EXPECT_GT(test, c.d.emergency_ms,
+			c.now + div_u64(c.est.energy_uj, pw) - LEAD_MS);
 	first = c.d.emergency_ms;
 
 	/* one reading showing an empty store does not pull it in */
@@ -738,6 +937,7 @@ static void policy_knobs(struct kunit *test)
 		{ GPIO_UPS_KNOB_AUTO_SHUTDOWN, 0, 1 },
 		{ GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS, 1000, 600000 },
 		{ GPIO_UPS_KNOB_MARGIN_PCT, 100, 1000 },
+		{ GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT, 10, 300 },
 		{ GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT, 0, 100 },
 		{ GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S, 0, 86400 },
 		{ GPIO_UPS_KNOB_MAX_BACKUP_MS, 0, 86400000 },
@@ -867,6 +1067,8 @@ static void policy_init_on_backup(struct kunit *test)
 static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_glitch_ride_through),
 	KUNIT_CASE(policy_reserve),
+	KUNIT_CASE(policy_reserve_shutdown_load),
+	KUNIT_CASE(policy_shutdown_stats),
 	KUNIT_CASE(policy_reserve_uses_higher_power),
 	KUNIT_CASE(policy_low_battery),
 	KUNIT_CASE(policy_capacity),

@@ -194,6 +194,8 @@ c_generic_full() {
 	expect "$(path_of ups_lb_pins)" brcm,pins 5
 	expect /gpio-ups capacitance-microfarads 35000000
 	expect /gpio-ups power-fail-debounce-ms 250
+	expect /gpio-ups shutdown-load-percent 60
+	expect /gpio-ups shutdown-margin-percent 120
 }
 # Seed 002 board: PWRGOOD/SHUTDN, one cell; "dual" plus the divider ADC.
 c_ltc4041() {
@@ -270,7 +272,7 @@ for b in RPI3 RPI4; do
 	run_case "gpio-ups on $b" gpio-ups "$base" "" c_generic
 	run_case "gpio-ups adc on $b" gpio-ups "$base" "adc" c_generic_adc
 	run_case "gpio-ups adc_div,lb,... on $b" gpio-ups "$base" \
-		"adc_div adc_addr=0x49 adc_channel=2 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250" \
+		"adc_div adc_addr=0x49 adc_channel=2 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250 shutdown_load_pct=60 margin_pct=120" \
 		c_generic_full
 	run_case "gpio-ups-ltc4041 on $b" gpio-ups-ltc4041 "$base" "" c_ltc4041
 	run_case "gpio-ups-ltc4041 dual,adc_div on $b" gpio-ups-ltc4041 "$base" \

@@ -523,16 +523,25 @@ static void gpio_ups_emergency_work(struct work_struct *work)
  *
  * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE only, so it runs on every
  * power-off, whoever started it, and never on reboot or halt.  The line
- * stays asserted until the UPS removes power.
+ * stays asserted until the UPS removes power.  After a commit taken on an
+ * energy figure it also logs how long the shutdown took and what it drew.
  *
  * Return: NOTIFY_DONE.
  */
 int gpio_ups_sys_off(struct sys_off_data *data)
 {
 	struct gpio_ups *ups = data->cb_data;
+	struct gpio_ups_shutdown_stats st;
+	u64 now_ms = gpio_ups_now_ms();
 
 	mutex_lock(&ups->lock);
 	gpio_ups_assert_shutdown_locked(ups);
+	/* what this host's shutdown takes, for shutdown_* tuning */
+	if (!gpio_ups_policy_shutdown_stats(&ups->policy, &st))
+		dev_info(ups->dev,
+			 "power-off %llu ms after the commit; the shutdown drew %u mW, %u%% of the %u mW the commit was decided on (shutdown_duration_ms, shutdown_load_percent)\n",
+			 now_ms - ups->policy.commit_ms, st.power_uw / 1000,
+			 st.load_pct, st.commit_power_uw / 1000);
 	mutex_unlock(&ups->lock);
 
 	return NOTIFY_DONE;
@@ -807,6 +816,7 @@ static ssize_t gpio_ups_knob_store(struct device *dev,
 GPIO_UPS_KNOB(auto_shutdown, GPIO_UPS_KNOB_AUTO_SHUTDOWN);
 GPIO_UPS_KNOB(shutdown_duration_ms, GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS);
 GPIO_UPS_KNOB(shutdown_margin_percent, GPIO_UPS_KNOB_MARGIN_PCT);
+GPIO_UPS_KNOB(shutdown_load_percent, GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT);
 GPIO_UPS_KNOB(shutdown_capacity_percent, GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT);
 GPIO_UPS_KNOB(shutdown_runtime_sec, GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S);
 GPIO_UPS_KNOB(max_backup_time_ms, GPIO_UPS_KNOB_MAX_BACKUP_MS);
@@ -820,6 +830,7 @@ static struct attribute *gpio_ups_attrs[] = {
 	&gpio_ups_attr_auto_shutdown.attr.attr,
 	&gpio_ups_attr_shutdown_duration_ms.attr.attr,
 	&gpio_ups_attr_shutdown_margin_percent.attr.attr,
+	&gpio_ups_attr_shutdown_load_percent.attr.attr,
 	&gpio_ups_attr_shutdown_capacity_percent.attr.attr,
 	&gpio_ups_attr_shutdown_runtime_sec.attr.attr,
 	&gpio_ups_attr_max_backup_time_ms.attr.attr,

@@ -10,12 +10,14 @@
  *
  * On backup the policy commits when the first of these holds:
  *
- *  1. reserve: usable energy <= P * (shutdown_duration * margin + lookahead),
+ *  1. reserve: usable energy <=
+ *     P * (shutdown_duration * margin * shutdown_load + lookahead),
  *     with P = max(instant, averaged) load power (the higher of the two, so a
- *     load that just rose is not underestimated) and lookahead =
- *     GPIO_UPS_POLICY_CONFIRM evaluation intervals: the energy drained while
- *     the trigger is being confirmed, so that the confirmation never eats
- *     into the shutdown reserve;
+ *     load that just rose is not underestimated), shutdown_load the host's
+ *     load while it shuts down as a share of P (100 % by default), and
+ *     lookahead = GPIO_UPS_POLICY_CONFIRM evaluation intervals at P: the
+ *     energy drained while the trigger is being confirmed, so that the
+ *     confirmation never eats into the shutdown reserve;
  *  2. the low-battery line is asserted (debounced by the driver);
  *  3. capacity <= shutdown_capacity_pct (when non-zero);
  *  4. time to empty (the lower of E / P and the estimator's figures)
@@ -42,16 +44,19 @@
  * once.
  *
  * The emergency power-off deadline returned with a commit is the time the
- * usable energy (measured or dead-reckoned) runs out at the running load,
- * less GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, and no later than
+ * usable energy (measured or dead-reckoned) runs out at the shutdown load
+ * (shutdown_load of the running load), less
+ * GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, and no later than
  * commit + shutdown_duration * margin (a power-off that takes longer than
  * that is hung); without any energy figure it is commit +
  * shutdown_duration * margin.  After the commit the driver keeps sampling
- * and stepping: every measured estimate moves the deadline to when the
- * energy runs out at the load measured then (the lighter shutdown load
- * moves it later), taking the later of the last two readings' deadlines
- * so that one bad reading cannot force an emergency power-off, and never
- * past commit + shutdown_duration * margin.
+ * and stepping: every measured estimate moves the deadline to when its
+ * energy runs out at the shutdown load, the declared one for the first
+ * GPIO_UPS_POLICY_SD_MEASURE_MS, then the one measured from the energy
+ * drawn since the last reading before the commit (the estimator's own
+ * power still carries the running load for a while), taking the later of
+ * the last two readings' deadlines so that one bad reading cannot force an
+ * emergency power-off, and never past commit + shutdown_duration * margin.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -79,6 +84,7 @@ static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
 	[GPIO_UPS_KNOB_AUTO_SHUTDOWN] = { "auto_shutdown", 0, 1 },
 	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] = { "shutdown_duration_ms", 1000, 600000 },
 	[GPIO_UPS_KNOB_MARGIN_PCT] = { "shutdown_margin_percent", 100, 1000 },
+	[GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT] = { "shutdown_load_percent", 10, 300 },
 	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] = { "shutdown_capacity_percent", 0, 100 },
 	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] = { "shutdown_runtime_sec", 0, 86400 },
 	[GPIO_UPS_KNOB_MAX_BACKUP_MS] = { "max_backup_time_ms", 0, 86400000 },
@@ -90,6 +96,7 @@ static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
  * @cfg: knobs to fill
  *
  * auto_shutdown on, shutdown_duration_ms 20000, margin_pct 150,
+ * shutdown_load_pct 100,
  * fallback_ms 5000, sample_interval_ms 100, optional triggers off.
  */
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
@@ -98,6 +105,7 @@ void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
 	cfg->auto_shutdown = true;
 	cfg->shutdown_duration_ms = GPIO_UPS_DEF_SHUTDOWN_DURATION_MS;
 	cfg->margin_pct = GPIO_UPS_DEF_MARGIN_PCT;
+	cfg->shutdown_load_pct = GPIO_UPS_DEF_SHUTDOWN_LOAD_PCT;
 	cfg->fallback_ms = GPIO_UPS_DEF_FALLBACK_MS;
 	cfg->sample_interval_ms = GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
 }
@@ -141,6 +149,8 @@ static u32 *gpio_ups_knob_field(struct gpio_ups_policy_cfg *cfg,
 		return &cfg->shutdown_duration_ms;
 	case GPIO_UPS_KNOB_MARGIN_PCT:
 		return &cfg->margin_pct;
+	case GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT:
+		return &cfg->shutdown_load_pct;
 	case GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT:
 		return &cfg->shutdown_capacity_pct;
 	case GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S:
@@ -250,12 +260,20 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
 	p->emergency_ms = GPIO_UPS_NEVER;
 }
 
-/* Energy for a clean shutdown at power_uw plus lookahead_ms of running. */
+/*
+ * Energy for lookahead_ms more of running at power_uw, then a clean
+ * shutdown at shutdown_load_pct of it with the margin, and after it the
+ * GPIO_UPS_POLICY_EMERGENCY_LEAD_MS the emergency power-off keeps in hand:
+ * (duration * margin / 100 + lead) * load / 100 + lookahead milliseconds
+ * (< 1.9e9) at power_uw (< 2^32), which cannot overflow 64 bits.
+ */
 static u64 gpio_ups_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
 			       u32 power_uw, u32 lookahead_ms)
 {
-	u64 ms = div_u64(mul_u32_u32(cfg->shutdown_duration_ms,
-				     cfg->margin_pct), 100) + lookahead_ms;
+	u64 sd_ms = div_u64(mul_u32_u32(cfg->shutdown_duration_ms,
+					cfg->margin_pct), 100) +
+		    GPIO_UPS_POLICY_EMERGENCY_LEAD_MS;
+	u64 ms = div_u64(sd_ms * cfg->shutdown_load_pct, 100) + lookahead_ms;
 
 	return div_u64(ms * power_uw, 1000);
 }
@@ -373,6 +391,36 @@ static bool gpio_ups_est_fresh(struct gpio_ups_policy *p,
  * and (shutdown) load.  The later of the last two readings' deadlines is
  * used, so one bad reading cannot force an emergency power-off.
  */
+/*
+ * The shutdown's load, measured from the energy drawn since the last
+ * measured reading before the commit (the readings are recorded up to the
+ * commit only), once the span reaches GPIO_UPS_POLICY_SD_MEASURE_MS.
+ */
+static int gpio_ups_shutdown_power(const struct gpio_ups_policy *p,
+				   u64 energy_uj, u64 now_ms, u32 *power_uw)
+{
+	u64 e0_uj = p->priv.dr_energy_uj[0], t0_ms = p->priv.dr_ms[0];
+	u64 drawn_uj;
+
+	if (!p->priv.dr_n || !p->priv.dr_power_uw[0] ||
+	    now_ms < t0_ms + GPIO_UPS_POLICY_SD_MEASURE_MS)
+		return -ENODATA;
+	drawn_uj = e0_uj > energy_uj ? e0_uj - energy_uj : 0;
+	/* drawn_uj <= 7.2e12 (2 kWh, the largest store): * 1000 fits */
+	*power_uw = min_t(u64, div64_u64(drawn_uj * 1000, now_ms - t0_ms),
+			  U32_MAX);
+	return 0;
+}
+
+/* The load declared for the shutdown, from the one the commit was on. */
+static u32 gpio_ups_declared_power(const struct gpio_ups_policy *p,
+				   u32 power_uw)
+{
+	return min_t(u64, div_u64(mul_u32_u32(power_uw,
+					      p->cfg.shutdown_load_pct), 100),
+		     U32_MAX);
+}
+
 static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
 				  const struct gpio_ups_policy_input *in)
 {
@@ -383,9 +431,25 @@ static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
 	if (in->on_mains || !est || !est->energy_valid || !est->power_valid ||
 	    !est->power_measured || !gpio_ups_est_fresh(p, est))
 		return;
-	power_uw = max(est->power_uw, est->power_avg_uw);
-	if (!power_uw)
-		return;
+	p->priv.sd_have_last = true;
+	p->priv.sd_last_energy_uj = est->energy_uj;
+	p->priv.sd_last_ms = in->now_ms;
+	if (p->priv.dr_n && p->priv.dr_power_uw[0]) {
+		u32 declared_uw = gpio_ups_declared_power(p,
+							  p->priv.dr_power_uw[0]);
+
+		/*
+		 * The estimator's power still carries the running load for a
+		 * while: the declared shutdown load first, then the measured.
+		 */
+		if (gpio_ups_shutdown_power(p, est->energy_uj, in->now_ms,
+					    &power_uw))
+			power_uw = declared_uw;
+	} else {
+		power_uw = max(est->power_uw, est->power_avg_uw);
+		if (!power_uw)
+			return;
+	}
 	cand = gpio_ups_emergency_at(in->now_ms, est->energy_uj, power_uw);
 	p->emergency_ms = min(gpio_ups_emergency_cap(p),
 			      max(cand, p->priv.emergency_cand_ms));
@@ -404,8 +468,10 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 	p->emergency_ms = gpio_ups_emergency_cap(p);
 	p->priv.emergency_cand_ms = p->emergency_ms;
 	if (have_energy && power_uw) {
+		/* the declared shutdown load, until readings measure it */
 		p->priv.emergency_cand_ms =
-			gpio_ups_emergency_at(now_ms, energy_uj, power_uw);
+			gpio_ups_emergency_at(now_ms, energy_uj,
+					      gpio_ups_declared_power(p, power_uw));
 		p->emergency_ms = min(p->emergency_ms,
 				      p->priv.emergency_cand_ms);
 	}
@@ -595,6 +661,39 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 		d->state_changed = true;
 	}
 	gpio_ups_policy_eval(p, in, d);
+}
+
+/**
+ * gpio_ups_policy_shutdown_stats() - measure the shutdown in progress
+ * @p: policy
+ * @st: filled in on success
+ *
+ * The energy drawn between the last measured reading before the commit
+ * and the last one after it gives the shutdown's average load, in absolute
+ * terms and as a share of the load measured before the commit: the figure
+ * for shutdown_load_percent.
+ *
+ * Return: 0, or -ENODATA when not committed, when no load was measured in
+ * the outage before the commit, or when no measured reading at least
+ * GPIO_UPS_POLICY_SD_MEASURE_MS after that one exists yet.
+ */
+int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
+				   struct gpio_ups_shutdown_stats *st)
+{
+	u32 power_uw;
+
+	if (p->state != GPIO_UPS_PSTATE_COMMITTED || !p->priv.sd_have_last ||
+	    gpio_ups_shutdown_power(p, p->priv.sd_last_energy_uj,
+				    p->priv.sd_last_ms, &power_uw))
+		return -ENODATA;
+	st->span_ms = min_t(u64, p->priv.sd_last_ms - p->priv.dr_ms[0],
+			    U32_MAX);
+	st->commit_power_uw = p->priv.dr_power_uw[0];
+	st->power_uw = power_uw;
+	st->load_pct = min_t(u64, div_u64((u64)power_uw * 100 +
+					  st->commit_power_uw / 2,
+					  st->commit_power_uw), U32_MAX);
+	return 0;
 }
 
 /**

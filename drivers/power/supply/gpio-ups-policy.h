@@ -35,16 +35,22 @@
  * GPIO_UPS_POLICY_CONFIRM: evaluations an energy, capacity or runtime
  *	trigger must hold on, out of the last GPIO_UPS_POLICY_WINDOW, before
  *	it commits (one bad reading never commits).
+ * GPIO_UPS_POLICY_SD_MEASURE_MS: after a commit, the shutdown's load is
+ *	taken as declared (shutdown_load_pct) until readings span this long
+ *	after the last reading before the commit; from then on it is the
+ *	load measured from the energy drawn since that reading.
  */
 #define GPIO_UPS_POLICY_POWER_GRACE_MS		10000U
 #define GPIO_UPS_POLICY_EMERGENCY_LEAD_MS	2000U
 #define GPIO_UPS_POLICY_MAX_GAP_MS		10000U
 #define GPIO_UPS_POLICY_CONFIRM			2U
 #define GPIO_UPS_POLICY_WINDOW			3U
+#define GPIO_UPS_POLICY_SD_MEASURE_MS		1000U
 
 /* Defaults (binding YAML) */
 #define GPIO_UPS_DEF_SHUTDOWN_DURATION_MS	20000U
 #define GPIO_UPS_DEF_MARGIN_PCT			150U
+#define GPIO_UPS_DEF_SHUTDOWN_LOAD_PCT		100U
 #define GPIO_UPS_DEF_FALLBACK_MS		5000U
 #define GPIO_UPS_DEF_SAMPLE_INTERVAL_MS		100U
 
@@ -69,6 +75,7 @@ enum gpio_ups_reason {
  * @GPIO_UPS_KNOB_AUTO_SHUTDOWN: auto_shutdown, 0 or 1
  * @GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS: shutdown_duration_ms, 1000..600000
  * @GPIO_UPS_KNOB_MARGIN_PCT: shutdown_margin_percent, 100..1000
+ * @GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT: shutdown_load_percent, 10..300
  * @GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT: shutdown_capacity_percent, 0..100
  * @GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S: shutdown_runtime_sec, 0..86400
  * @GPIO_UPS_KNOB_MAX_BACKUP_MS: max_backup_time_ms, 0..86400000
@@ -79,6 +86,7 @@ enum gpio_ups_knob {
 	GPIO_UPS_KNOB_AUTO_SHUTDOWN,
 	GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS,
 	GPIO_UPS_KNOB_MARGIN_PCT,
+	GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT,
 	GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT,
 	GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S,
 	GPIO_UPS_KNOB_MAX_BACKUP_MS,
@@ -93,6 +101,8 @@ enum gpio_ups_knob {
  *	do in gpio_ups_policy.advice, but it never commits)
  * @shutdown_duration_ms: time the host needs to power off cleanly
  * @margin_pct: safety margin on the shutdown energy, >= 100
+ * @shutdown_load_pct: the host's load while it shuts down, in percent of
+ *	the load measured when the policy decides
  * @shutdown_capacity_pct: commit at or below this capacity, 0 = off
  * @shutdown_runtime_s: commit when time to empty drops below, 0 = off
  * @max_backup_ms: commit after this long on backup, 0 = off
@@ -104,6 +114,7 @@ struct gpio_ups_policy_cfg {
 	bool auto_shutdown;
 	u32 shutdown_duration_ms;
 	u32 margin_pct;
+	u32 shutdown_load_pct;
 	u32 shutdown_capacity_pct;
 	u32 shutdown_runtime_s;
 	u32 max_backup_ms;
@@ -191,7 +202,27 @@ struct gpio_ups_policy {
 		u32 seen_power_uw;
 		u32 seen_power_avg_uw;
 		u32 seen_capacity_pct;
+		bool sd_have_last;	/* a measured reading after the commit */
+		u64 sd_last_energy_uj;
+		u64 sd_last_ms;
 	} priv;
+};
+
+/**
+ * struct gpio_ups_shutdown_stats - what the shutdown has drawn so far
+ * @span_ms: from the last measured reading before the commit to the last
+ *	one after it
+ * @commit_power_uw: load power of the last measured reading before the
+ *	commit
+ * @power_uw: average load since the commit, from the energy drawn
+ * @load_pct: @power_uw in percent of @commit_power_uw (what
+ *	shutdown_load_percent should be for this host)
+ */
+struct gpio_ups_shutdown_stats {
+	u32 span_ms;
+	u32 commit_power_uw;
+	u32 power_uw;
+	u32 load_pct;
 };
 
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
@@ -209,6 +240,8 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
 void gpio_ups_policy_step(struct gpio_ups_policy *p,
 			  const struct gpio_ups_policy_input *in,
 			  struct gpio_ups_decision *d);
+int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
+				   struct gpio_ups_shutdown_stats *st);
 const char *gpio_ups_pstate_name(enum gpio_ups_pstate state);
 const char *gpio_ups_reason_name(enum gpio_ups_reason reason);
 
