@@ -61,6 +61,7 @@ problems=$(grep -E 'BUG:|WARNING:|Oops|KASAN|Kernel panic|Call Trace' "$res/cons
 report=$(grep -o 'sim-hat: power-off:.*' "$res/console.log" | tail -n1 || true)
 sd_line=$(sed -n 's/.* shutdown_line=\([^ ]*\).*/\1/p' <<< "$report")
 left=$(sed -n 's/.* usable_uj=\([0-9]*\).*/\1/p' <<< "$report")
+measured=$(grep -o 'power-off [0-9]* ms after the commit.*)' "$res/console.log" | tail -n1 || true)
 echo
 if [ -n "$problems" ]; then
 	echo "The kernel log shows problems:"
@@ -118,6 +119,7 @@ Summary
   ${report:-no power-off report from the simulated HAT}
   shutdown line at power-off: $( [ "$sd_line" = 1 ] && echo "asserted (the UPS cuts the power after its hold time and restarts the Pi when mains returns)" || echo "NOT asserted" )
   energy left in the store at power-off: $(( ${left:-0} / 1000 )) mJ
+  the driver's measurement of this shutdown: ${measured:-none logged}
   demo took ${took} s; time series: $csv
   plot (voltage, capacity, time_to_empty against time): $png
   full console log: $res/console.log

@@ -13,10 +13,15 @@
  * timers honoured.
  *
  * Policies:
- *   gpio-ups     this driver: defaults of the binding (margin 150 %,
- *                fallback 5 s), shutdown-duration-ms = the host's duration.
+ *   gpio-ups     this driver, configured as the user guide says: the
+ *                host's shutdown-duration-ms and shutdown-load-percent (50,
+ *                the host's shutdown load), the binding's defaults for the
+ *                rest (margin 150 %, fallback 5 s).
  *   gpio-ups/m100  the same with shutdown-margin-percent 100 (the lowest
  *                the binding allows), to show what the margin costs.
+ *   gpio-ups/l100  the same with shutdown-load-percent left at its default
+ *                (100: the running load for the whole shutdown), to show
+ *                what not measuring the shutdown load costs.
  *   fixed-2s     commit 2 s after the power loss (the controller of seed
  *                003 signals the host 2 s after a power failure).
  *   apcupsd      ONBATTERYDELAY 6 s, then commit once the estimated runtime
@@ -53,6 +58,11 @@
  *   ride-through ridable outages ended with no commit / ridable outages.
  *   emergency    the policy's emergency power-off deadline came before the
  *                clean shutdown finished (not a brownout, not clean either).
+ *   ceiling      printed under each table: the ride-through of a commit at
+ *                the last moment from which the plant (ground truth) still
+ *                carries the shutdown and GPIO_UPS_POLICY_EMERGENCY_LEAD_MS
+ *                after it, i.e. the most a policy can ride through without
+ *                browning out or cutting its own clean shutdown short.
  *
  * A second pass repeats the matrix (one noise seed) on stores holding 80 %
  * of the capacity the driver and the baselines are configured with
@@ -85,11 +95,15 @@
 /* 0: clean ADC; 1: glitches; 2: glitches, then the ADC is lost */
 static int fault_mode;
 
-enum pol { POL_GPIO_UPS, POL_GPIO_UPS_M100, POL_FIXED, POL_APC, POL_ACCU,
-	   NPOL };
+enum pol { POL_GPIO_UPS, POL_GPIO_UPS_M100, POL_GPIO_UPS_L100, POL_FIXED,
+	   POL_APC, POL_ACCU, NPOL };
 static const char *const pol_name[NPOL] = {
-	"gpio-ups", "gpio-ups/m100", "fixed-2s", "apcupsd", "accumulator",
+	"gpio-ups", "gpio-ups/m100", "gpio-ups/l100", "fixed-2s", "apcupsd",
+	"accumulator",
 };
+
+/* the host's load while it shuts down, in percent of its running load */
+#define HOST_SHUTDOWN_LOAD_PCT	50
 
 struct store_def {
 	const char *name;
@@ -206,7 +220,7 @@ static double host_load(double t_s, void *ctx)
 	if (h->t_off_s >= 0 && t_s >= h->t_off_s)
 		return 0;
 	if (h->t_commit_s >= 0 && t_s >= h->t_commit_s)
-		return h->p_w / 2;
+		return h->p_w * HOST_SHUTDOWN_LOAD_PCT / 100;
 	return h->p_w;
 }
 
@@ -227,6 +241,31 @@ static bool truth_browns_out(const struct store_def *s, double p_w,
 	return sim_plant_empty(&pl);
 }
 
+/*
+ * Ground truth: the latest commit time from which the plant still carries
+ * the shutdown and then hold_s more at the shutdown load (10 ms
+ * resolution), or limit_s if that is later; -1 if even a commit at 0 does
+ * not.
+ */
+static double truth_last_commit_s(const struct store_def *s, double p_w,
+				  double dur_s, double hold_s, double limit_s)
+{
+	double lo = 0, hi = limit_s, mid;
+
+	if (truth_browns_out(s, p_w, 0, dur_s + hold_s))
+		return -1;
+	if (!truth_browns_out(s, p_w, limit_s, dur_s + hold_s))
+		return limit_s;
+	while (hi - lo > 0.01) {
+		mid = (lo + hi) / 2;
+		if (truth_browns_out(s, p_w, mid, dur_s + hold_s))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
 struct outcome {
 	bool commit;
 	bool brownout;
@@ -245,7 +284,7 @@ static double accu_budget_j(const struct store_def *s, double p_w)
 		    s->cap.eta;
 	else
 		e = s->bat.capacity_ah * 3.7 * 3600 * s->bat.eta;
-	return e - 20.0 * p_w / 2;
+	return e - 20.0 * p_w * HOST_SHUTDOWN_LOAD_PCT / 100;
 }
 
 static struct outcome run_case(const struct store_def *s, double p_w,
@@ -279,6 +318,8 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 	gpio_ups_est_init(&est, &s->st);
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.shutdown_duration_ms = (u32)(dur_s * 1000);
+	if (pol != POL_GPIO_UPS_L100)
+		cfg.shutdown_load_pct = HOST_SHUTDOWN_LOAD_PCT;
 	if (pol == POL_GPIO_UPS_M100)
 		cfg.margin_pct = 100;
 	cfg.sample_interval_ms = SAMPLE_MS;
@@ -367,6 +408,7 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 		switch (pol) {
 		case POL_GPIO_UPS:
 		case POL_GPIO_UPS_M100:
+		case POL_GPIO_UPS_L100:
 			if (step) {
 				struct gpio_ups_policy_input in = {
 					.now_ms = now, .on_mains = false,
@@ -425,7 +467,7 @@ static struct store_def store_aged(const struct store_def *s, double age)
 }
 
 static void print_table(const char *title, const struct tally *tot,
-			const struct tally (*per)[NPOL])
+			const struct tally (*per)[NPOL], unsigned int ceiling)
 {
 	unsigned int k, si;
 
@@ -438,6 +480,10 @@ static void print_table(const char *title, const struct tally *tot,
 		       tot[k].ridden,
 		       tot[k].ridable ? 100.0 * tot[k].ridden / tot[k].ridable : 0,
 		       tot[k].forced);
+	printf("ceiling: a commit at the last moment (from the plant's ground truth) that still\n"
+	       "holds the shutdown and the %u ms emergency lead after it rides through %u of %u, %.1f%%\n",
+	       GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, ceiling, tot[0].ridable,
+	       tot[0].ridable ? 100.0 * ceiling / tot[0].ridable : 0);
 	printf("\nper store: brownouts / ride-through\n%-16s", "store");
 	for (k = 0; k < NPOL; k++)
 		printf(" %16s", pol_name[k]);
@@ -459,6 +505,8 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 {
 	struct tally tot[NPOL], per[ARRAY_SIZE(stores)][NPOL];
 	unsigned int undersized_cfg = 0, undersized_cases = 0, cases = 0;
+	unsigned int ceiling = 0;
+	double t_last;
 	unsigned int si, li, di, oi, k, seed;
 	char title[400];
 
@@ -479,6 +527,10 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 					       s.name, p, dur);
 					continue;
 				}
+				t_last = truth_last_commit_s(&s, p, dur,
+					GPIO_UPS_POLICY_EMERGENCY_LEAD_MS / 1000.0,
+					/* the longest finite outage */
+					outages_s[ARRAY_SIZE(outages_s) - 2]);
 				for (oi = 0; oi < ARRAY_SIZE(outages_s); oi++) {
 					double L = outages_s[oi];
 					bool ridable = L >= 0 &&
@@ -486,6 +538,7 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 
 					for (seed = 1; seed <= seeds; seed++) {
 						cases++;
+						ceiling += ridable && L <= t_last;
 						for (k = 0; k < NPOL; k++) {
 							struct outcome o =
 								run_case(&s, p, L, dur, k,
@@ -526,8 +579,9 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 		 (unsigned int)ARRAY_SIZE(durations_s),
 		 (unsigned int)ARRAY_SIZE(outages_s), seeds,
 		 undersized_cfg, undersized_cases);
-	print_table(title, tot, per);
-	return tot[POL_GPIO_UPS].brownouts + tot[POL_GPIO_UPS_M100].brownouts;
+	print_table(title, tot, per, ceiling);
+	return tot[POL_GPIO_UPS].brownouts + tot[POL_GPIO_UPS_M100].brownouts +
+	       tot[POL_GPIO_UPS_L100].brownouts;
 }
 
 int main(void)
@@ -538,7 +592,9 @@ int main(void)
 		store_setup(&stores[si]);
 
 	printf("Shutdown decisions over the outage matrix (definitions in scripts/bench/bench-decision.c)\n");
-	printf("gpio-ups: binding defaults (margin 150 %%); gpio-ups/m100: shutdown-margin-percent 100; apcupsd: ONBATTERYDELAY 6, MINUTES 3, BATTERYLEVEL 5\n");
+	printf("gpio-ups: shutdown-duration-ms and shutdown-load-percent (%d) of the host, margin 150 %% (default); /m100: shutdown-margin-percent 100; /l100: shutdown-load-percent 100 (default)\n",
+	       HOST_SHUTDOWN_LOAD_PCT);
+	printf("apcupsd: ONBATTERYDELAY 6, MINUTES 3, BATTERYLEVEL 5\n");
 	printf("emergency: gpio-ups emergency power-offs before the clean shutdown finished\n");
 	b = run_matrix(1.0, SEEDS);
 	printf("\nRobustness: stores at %.0f %% of the capacity the driver is told (supercapacitor -10/+30 %% tolerance and ageing, worn battery); baselines keep their nominal settings\n",

@@ -21,7 +21,7 @@ UML="$GPIO_UPS_ROOT/scripts/uml"
 names=(
 	"system: glitch shorter than the debounce: no uevent, no shutdown"
 	"system: outage ridden through: uevents for loss and return, no shutdown"
-	"system: long outage: exactly one orderly_poweroff, energy left for the shutdown"
+	"system: long outage: exactly one orderly_poweroff, energy left for the shutdown, shutdown load measured"
 	"system: shutdown line asserted only at power-off"
 	"system: reboot instead of power-off: shutdown line not asserted"
 	"system: low-battery line during an outage: immediate commit"
@@ -83,12 +83,14 @@ verdict() {
 		rc=1
 	fi
 }
-# energy_ok CALL_LINE DURATION_MS: usable energy at the call covers the load
-# for the shutdown duration; prints a reason if not
+# energy_ok CALL_LINE DURATION_MS [LOAD_PCT]: usable energy at the call
+# covers the shutdown duration at LOAD_PCT (default 100) of the load then;
+# prints a reason if not
 energy_ok() {
 	local u l
 	u=$(field "$1" usable_uj) l=$(field "$1" load_uw)
 	[ -n "$u" ] && [ -n "$l" ] || { echo "no store state recorded at the poweroff_cmd call"; return; }
+	l=$(( l * ${3:-100} / 100 ))
 	if [ "$u" -lt $(( l * $2 / 1000 )) ]; then
 		echo "orderly_poweroff started with $((u / 1000)) mJ usable, the ${2} ms shutdown at $((l / 1000)) mW needs $(( l * $2 / 1000000 )) mJ"
 	fi
@@ -121,6 +123,7 @@ dtb="$D/demo.dtb"
 "$UML/demo-dtb.sh" "$dtb" >&2
 deb=$(ups_prop "$dtb" power-fail-debounce-ms 100)
 dur=$(ups_prop "$dtb" shutdown-duration-ms 20000)
+sdpct=$(ups_prop "$dtb" shutdown-load-percent 100)
 lbdeb=$(ups_prop "$dtb" low-battery-debounce-ms "$deb")
 fb=$(ups_prop "$dtb" fallback-shutdown-ms 5000)
 for b in "${boards[@]}"; do
@@ -201,7 +204,7 @@ elif [ "$n" -ne 1 ]; then
 	r+=("orderly_poweroff ran $n times (poweroff_cmd calls), expected 1")
 	[ "$n" -eq 0 ] || r+=("$(cat "$R/poweroff-calls")")
 else
-	e=$(energy_ok "$call" "$dur")
+	e=$(energy_ok "$call" "$dur" "$sdpct")
 	[ -z "$e" ] || r+=("$e")
 	rep=$(poweroff_report "$R")
 	[ -n "$rep" ] || r+=("the guest did not reach power-off")
@@ -210,7 +213,18 @@ else
 	grep -q 'HARDWARE PROTECTION' "$R/console.log" &&
 		r+=("forced emergency power-off during a shutdown that stayed within shutdown-duration-ms:"
 		    "$(grep -m2 -E 'HARDWARE PROTECTION|still up' "$R/console.log")")
+	# the driver's measurement of the shutdown, logged at power-off: the
+	# guest shuts down at shutdown-load-percent of its running load
+	sd=$(grep -o 'power-off [0-9]* ms after the commit; the shutdown drew [0-9]* mW, [0-9]*%' \
+		"$R/console.log" | tail -n1)
+	pct=$(sed -n 's/.*mW, \([0-9]*\)%$/\1/p' <<< "$sd")
+	if [ -z "$pct" ]; then
+		r+=("the driver logged no measurement of the shutdown at power-off")
+	elif [ "$pct" -lt $(( sdpct - 15 )) ] || [ "$pct" -gt $(( sdpct + 15 )) ]; then
+		r+=("measured shutdown load ${pct}% of the running load; the guest shut down at ${sdpct}%: $sd")
+	fi
 	ct=${call%% *}
+	log "long outage: ${sd:-no shutdown measurement}"
 	log "long outage: commit $(awk -v a="$ct" -v b="$ls_" 'BEGIN { printf "%.1f", a - b }') s after the cut, usable $(( $(field "$call" usable_uj) / 1000 )) mJ, load $(( $(field "$call" load_uw) / 1000 )) mW, shutdown ${dur} ms"
 fi
 verdict "${names[2]}" "$R" "${r[@]}"

@@ -5,7 +5,9 @@
 # syncs and powers off); here it records the call and the state of the
 # simulated store, takes the time of a shutdown (G_SHUTDOWN_WAIT_S, default:
 # shutdown-duration-ms of the gpio-ups node less 2 s, so that the whole
-# power-off stays within the configured duration), then powers off.  Later calls are only recorded.
+# power-off stays within the configured duration) at the load the node
+# declares for it (shutdown-load-percent of the running load), then powers
+# off.  Later calls are only recorded.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin TMPDIR=/dev/shm
 . /dev/ups-out/guest.env
 . "$G_ROOT/scripts/uml/guest-lib.sh"
@@ -23,9 +25,12 @@ if [ -z "$wait_s" ]; then
 	wait_s=$(( ${ms:-20000} / 1000 - 2 ))
 	[ "$wait_s" -ge 1 ] || wait_s=1
 fi
+pct=$(od -An -tu4 --endian=big /proc/device-tree/gpio-ups/shutdown-load-percent 2>/dev/null | tr -d ' ')
+load=$(cat "$SIM/load_uw")
+[ -z "$pct" ] || simctl load_uw $(( load * pct / 100 ))
 {
 	echo "poweroff_cmd: orderly_poweroff() ran $0 at ${t}s"
-	echo "poweroff_cmd: shutting down (stopping services, syncing: ${wait_s} s)"
+	echo "poweroff_cmd: shutting down (stopping services, syncing: ${wait_s} s at ${pct:-100}% of the $(( load / 1000 )) mW load)"
 } > /dev/console
 sleep "$wait_s"
 echo "$(now) $(cat "$SIM/status")" > "$OUT/poweroff-end"
