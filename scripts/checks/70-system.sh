@@ -220,7 +220,7 @@ else
 	pct=$(sed -n 's/.*mW, \([0-9]*\)%$/\1/p' <<< "$sd")
 	if [ -z "$pct" ]; then
 		r+=("the driver logged no measurement of the shutdown at power-off")
-	elif [ "$pct" -lt $(( sdpct - 15 )) ] || [ "$pct" -gt $(( sdpct + 15 )) ]; then
+	elif [ "$pct" -lt $(( sdpct - 5 )) ] || [ "$pct" -gt $(( sdpct + 15 )) ]; then
 		r+=("measured shutdown load ${pct}% of the running load; the guest shut down at ${sdpct}%: $sd")
 	fi
 	ct=${call%% *}

@@ -51,10 +51,11 @@
  * that is hung); without any energy figure it is commit +
  * shutdown_duration * margin.  After the commit the driver keeps sampling
  * and stepping: every measured estimate moves the deadline to when its
- * energy runs out at the shutdown load, the declared one for the first
- * GPIO_UPS_POLICY_SD_MEASURE_MS, then the one measured from the energy
- * drawn since the last reading before the commit (the estimator's own
- * power still carries the running load for a while), taking the later of
+ * energy runs out at the shutdown load: the declared one for the first
+ * GPIO_UPS_POLICY_SD_MEASURE_MS (the estimator's power still carries the
+ * running load right after the step), then the higher of the estimator's
+ * instant power and the load measured from the energy drawn since the
+ * first reading after that, taking the later of
  * the last two readings' deadlines so that one bad reading cannot force an
  * emergency power-off, and never past commit + shutdown_duration * margin.
  */
@@ -387,28 +388,24 @@ static bool gpio_ups_est_fresh(struct gpio_ups_policy *p,
 }
 
 /*
- * After the commit: move the emergency deadline with the measured energy
- * and (shutdown) load.  The later of the last two readings' deadlines is
- * used, so one bad reading cannot force an emergency power-off.
- */
-/*
- * The shutdown's load, measured from the energy drawn since the last
- * measured reading before the commit (the readings are recorded up to the
- * commit only), once the span reaches GPIO_UPS_POLICY_SD_MEASURE_MS.
+ * The shutdown's load, measured from the energy drawn between the first
+ * reading GPIO_UPS_POLICY_SD_MEASURE_MS after the commit (the base: the
+ * load has settled, and the estimator's figures with it; across the load
+ * step the published energy rises as the terminal voltage recovers) and
+ * the last one, once they span GPIO_UPS_POLICY_SD_MEASURE_MS.
  */
 static int gpio_ups_shutdown_power(const struct gpio_ups_policy *p,
-				   u64 energy_uj, u64 now_ms, u32 *power_uw)
+				   u32 *power_uw)
 {
-	u64 e0_uj = p->priv.dr_energy_uj[0], t0_ms = p->priv.dr_ms[0];
+	u64 span_ms = p->priv.sd_last_ms - p->priv.sd_base_ms;
 	u64 drawn_uj;
 
-	if (!p->priv.dr_n || !p->priv.dr_power_uw[0] ||
-	    now_ms < t0_ms + GPIO_UPS_POLICY_SD_MEASURE_MS)
+	if (!p->priv.sd_have_last || span_ms < GPIO_UPS_POLICY_SD_MEASURE_MS ||
+	    p->priv.sd_base_energy_uj <= p->priv.sd_last_energy_uj)
 		return -ENODATA;
-	drawn_uj = e0_uj > energy_uj ? e0_uj - energy_uj : 0;
+	drawn_uj = p->priv.sd_base_energy_uj - p->priv.sd_last_energy_uj;
 	/* drawn_uj <= 7.2e12 (2 kWh, the largest store): * 1000 fits */
-	*power_uw = min_t(u64, div64_u64(drawn_uj * 1000, now_ms - t0_ms),
-			  U32_MAX);
+	*power_uw = min_t(u64, div64_u64(drawn_uj * 1000, span_ms), U32_MAX);
 	return 0;
 }
 
@@ -421,36 +418,49 @@ static u32 gpio_ups_declared_power(const struct gpio_ups_policy *p,
 		     U32_MAX);
 }
 
+/*
+ * After the commit: move the emergency deadline with the measured energy
+ * and the shutdown load: the declared one for GPIO_UPS_POLICY_SD_MEASURE_MS
+ * (the estimator's power still carries the running load right after the
+ * step), then the higher of the estimator's instant power and the load
+ * measured since the base.  The later of the last two readings' deadlines
+ * is used, so one bad reading cannot force an emergency power-off.
+ */
 static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
 				  const struct gpio_ups_policy_input *in)
 {
 	const struct gpio_ups_estimate *est = in->est;
-	u32 power_uw;
-	u64 cand;
+	u64 now = in->now_ms, cand;
+	u32 power_uw, measured_uw;
+	bool settled;
 
 	if (in->on_mains || !est || !est->energy_valid || !est->power_valid ||
 	    !est->power_measured || !gpio_ups_est_fresh(p, est))
 		return;
-	p->priv.sd_have_last = true;
-	p->priv.sd_last_energy_uj = est->energy_uj;
-	p->priv.sd_last_ms = in->now_ms;
-	if (p->priv.dr_n && p->priv.dr_power_uw[0]) {
-		u32 declared_uw = gpio_ups_declared_power(p,
-							  p->priv.dr_power_uw[0]);
-
-		/*
-		 * The estimator's power still carries the running load for a
-		 * while: the declared shutdown load first, then the measured.
-		 */
-		if (gpio_ups_shutdown_power(p, est->energy_uj, in->now_ms,
-					    &power_uw))
-			power_uw = declared_uw;
-	} else {
-		power_uw = max(est->power_uw, est->power_avg_uw);
-		if (!power_uw)
-			return;
+	settled = now >= p->commit_ms + GPIO_UPS_POLICY_SD_MEASURE_MS;
+	if (settled && !p->priv.sd_have_base) {
+		p->priv.sd_have_base = true;
+		p->priv.sd_base_energy_uj = est->energy_uj;
+		p->priv.sd_base_ms = now;
+	} else if (settled) {
+		p->priv.sd_have_last = true;
+		p->priv.sd_last_energy_uj = est->energy_uj;
+		p->priv.sd_last_ms = now;
 	}
-	cand = gpio_ups_emergency_at(in->now_ms, est->energy_uj, power_uw);
+
+	if (!settled && p->priv.sd_commit_power_uw) {
+		power_uw = gpio_ups_declared_power(p, p->priv.sd_commit_power_uw);
+	} else if (!settled) {
+		/* no load measured before the commit: nothing declared */
+		power_uw = max(est->power_uw, est->power_avg_uw);
+	} else {
+		power_uw = est->power_uw;
+		if (!gpio_ups_shutdown_power(p, &measured_uw))
+			power_uw = max(power_uw, measured_uw);
+	}
+	if (!power_uw)
+		return;
+	cand = gpio_ups_emergency_at(now, est->energy_uj, power_uw);
 	p->emergency_ms = min(gpio_ups_emergency_cap(p),
 			      max(cand, p->priv.emergency_cand_ms));
 	p->priv.emergency_cand_ms = cand;
@@ -467,6 +477,7 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 	p->commit_ms = now_ms;
 	p->emergency_ms = gpio_ups_emergency_cap(p);
 	p->priv.emergency_cand_ms = p->emergency_ms;
+	p->priv.sd_commit_power_uw = have_energy ? power_uw : 0;
 	if (have_energy && power_uw) {
 		/* the declared shutdown load, until readings measure it */
 		p->priv.emergency_cand_ms =
@@ -668,30 +679,30 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
  * @p: policy
  * @st: filled in on success
  *
- * The energy drawn between the last measured reading before the commit
- * and the last one after it gives the shutdown's average load, in absolute
- * terms and as a share of the load measured before the commit: the figure
- * for shutdown_load_percent.
+ * The energy drawn from GPIO_UPS_POLICY_SD_MEASURE_MS after the commit (once
+ * the load has settled) to the last measured reading gives the shutdown's
+ * average load, in absolute terms and as a share, rounded up, of the load
+ * the commit was decided on: the figure for shutdown_load_percent.
  *
- * Return: 0, or -ENODATA when not committed, when no load was measured in
- * the outage before the commit, or when no measured reading at least
- * GPIO_UPS_POLICY_SD_MEASURE_MS after that one exists yet.
+ * Return: 0, or -ENODATA when not committed, when the commit was not
+ * decided on a load, or when the readings after the commit do not span
+ * 2 * GPIO_UPS_POLICY_SD_MEASURE_MS yet (or show no energy drawn).
  */
 int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
 				   struct gpio_ups_shutdown_stats *st)
 {
 	u32 power_uw;
 
-	if (p->state != GPIO_UPS_PSTATE_COMMITTED || !p->priv.sd_have_last ||
-	    gpio_ups_shutdown_power(p, p->priv.sd_last_energy_uj,
-				    p->priv.sd_last_ms, &power_uw))
+	if (p->state != GPIO_UPS_PSTATE_COMMITTED ||
+	    !p->priv.sd_commit_power_uw || gpio_ups_shutdown_power(p, &power_uw))
 		return -ENODATA;
-	st->span_ms = min_t(u64, p->priv.sd_last_ms - p->priv.dr_ms[0],
+	st->span_ms = min_t(u64, p->priv.sd_last_ms - p->priv.sd_base_ms,
 			    U32_MAX);
-	st->commit_power_uw = p->priv.dr_power_uw[0];
+	st->commit_power_uw = p->priv.sd_commit_power_uw;
 	st->power_uw = power_uw;
+	/* rounded up: the figure goes into a reserve */
 	st->load_pct = min_t(u64, div_u64((u64)power_uw * 100 +
-					  st->commit_power_uw / 2,
+					  st->commit_power_uw - 1,
 					  st->commit_power_uw), U32_MAX);
 	return 0;
 }

@@ -36,9 +36,10 @@
  *	trigger must hold on, out of the last GPIO_UPS_POLICY_WINDOW, before
  *	it commits (one bad reading never commits).
  * GPIO_UPS_POLICY_SD_MEASURE_MS: after a commit, the shutdown's load is
- *	taken as declared (shutdown_load_pct) until readings span this long
- *	after the last reading before the commit; from then on it is the
- *	load measured from the energy drawn since that reading.
+ *	taken as declared (shutdown_load_pct) for this long; from then on
+ *	it is the higher of the estimator's instant power and the load
+ *	measured from the energy drawn since the first reading after this
+ *	time (once that spans this long too).
  */
 #define GPIO_UPS_POLICY_POWER_GRACE_MS		10000U
 #define GPIO_UPS_POLICY_EMERGENCY_LEAD_MS	2000U
@@ -202,7 +203,11 @@ struct gpio_ups_policy {
 		u32 seen_power_uw;
 		u32 seen_power_avg_uw;
 		u32 seen_capacity_pct;
-		bool sd_have_last;	/* a measured reading after the commit */
+		u32 sd_commit_power_uw;	/* load the commit was on, 0: none */
+		bool sd_have_base;	/* first settled reading after it */
+		u64 sd_base_energy_uj;
+		u64 sd_base_ms;
+		bool sd_have_last;	/* last settled reading after it */
 		u64 sd_last_energy_uj;
 		u64 sd_last_ms;
 	} priv;
@@ -210,10 +215,9 @@ struct gpio_ups_policy {
 
 /**
  * struct gpio_ups_shutdown_stats - what the shutdown has drawn so far
- * @span_ms: from the last measured reading before the commit to the last
- *	one after it
- * @commit_power_uw: load power of the last measured reading before the
- *	commit
+ * @span_ms: from the first measured reading GPIO_UPS_POLICY_SD_MEASURE_MS
+ *	after the commit to the last one
+ * @commit_power_uw: load power the commit was decided on
  * @power_uw: average load since the commit, from the energy drawn
  * @load_pct: @power_uw in percent of @commit_power_uw (what
  *	shutdown_load_percent should be for this host)
