@@ -532,9 +532,10 @@ int gpio_ups_sys_off(struct sys_off_data *data)
 {
 	struct gpio_ups *ups = data->cb_data;
 	struct gpio_ups_shutdown_stats st;
-	u64 now_ms = gpio_ups_now_ms();
+	u64 now_ms;
 
 	mutex_lock(&ups->lock);
+	now_ms = gpio_ups_now_ms();
 	gpio_ups_assert_shutdown_locked(ups);
 	/* what this host's shutdown takes, for shutdown_* tuning */
 	if (!gpio_ups_policy_shutdown_stats(&ups->policy, &st))

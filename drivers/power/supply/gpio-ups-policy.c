@@ -55,9 +55,9 @@
  * GPIO_UPS_POLICY_SD_MEASURE_MS (the estimator's power still carries the
  * running load right after the step), then the higher of the estimator's
  * instant power and the load measured from the energy drawn since the
- * first reading after that, taking the later of
- * the last two readings' deadlines so that one bad reading cannot force an
- * emergency power-off, and never past commit + shutdown_duration * margin.
+ * first reading after that, taking the later of the last two readings'
+ * deadlines so that one bad reading cannot force an emergency power-off,
+ * and never past commit + shutdown_duration * margin.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -266,7 +266,7 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
  * shutdown at shutdown_load_pct of it with the margin, and after it the
  * GPIO_UPS_POLICY_EMERGENCY_LEAD_MS the emergency power-off keeps in hand:
  * (duration * margin / 100 + lead) * load / 100 + lookahead milliseconds
- * (< 1.9e9) at power_uw (< 2^32), which cannot overflow 64 bits.
+ * (< 1.9e7) at power_uw (< 2^32), which cannot overflow 64 bits.
  */
 static u64 gpio_ups_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
 			       u32 power_uw, u32 lookahead_ms)
