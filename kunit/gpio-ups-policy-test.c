@@ -106,14 +106,15 @@ static void pt_outage(struct pt_ctx *c, const struct gpio_ups_policy_cfg *cfg,
 }
 
 /*
- * Run on backup for up to dur_ms, one sample every TICK_MS, draining
- * power_mw from the estimate's energy.  Stops at the commit.
+ * One sample every TICK_MS for up to dur_ms, draining power_mw from the
+ * estimate's energy; stops at a commit when told to.
  */
-static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
+static void pt_run(struct pt_ctx *c, u32 power_mw, u64 dur_ms,
+		   bool stop_at_commit)
 {
 	u64 end = c->now + dur_ms;
 
-	while (c->now < end && !c->commits) {
+	while (c->now < end && !(stop_at_commit && c->commits)) {
 		u32 drained = power_mw * TICK_MS / 1000;	/* mJ */
 		u64 e = div_u64(c->est.energy_uj, 1000);
 
@@ -123,22 +124,16 @@ static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 	}
 }
 
-/*
- * After the commit: fresh readings every TICK_MS for dur_ms, the store
- * drained at power_mw (the shutdown load).
- */
+/* Run on backup for up to dur_ms at power_mw; stops at the commit. */
+static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
+{
+	pt_run(c, power_mw, dur_ms, true);
+}
+
+/* After the commit: dur_ms more at power_mw (the shutdown load). */
 static void pt_drain_committed(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 {
-	u64 end = c->now + dur_ms;
-
-	while (c->now < end) {
-		u32 drained = power_mw * TICK_MS / 1000;	/* mJ */
-		u64 e = div_u64(c->est.energy_uj, 1000);
-
-		c->now += TICK_MS;
-		pt_est(c, e > drained ? e - drained : 0, power_mw);
-		pt_step(c);
-	}
+	pt_run(c, power_mw, dur_ms, false);
 }
 
 /*
