@@ -11,10 +11,14 @@
  * On backup the policy commits when the first of these holds:
  *
  *  1. reserve: usable energy <=
- *     P * (shutdown_duration * margin * shutdown_load + lookahead),
+ *     P * ((shutdown_duration * margin + emergency lead) * shutdown_load +
+ *          lookahead),
  *     with P = max(instant, averaged) load power (the higher of the two, so a
- *     load that just rose is not underestimated), shutdown_load the host's
- *     load while it shuts down as a share of P (100 % by default), and
+ *     load that just rose is not underestimated), the emergency lead
+ *     GPIO_UPS_POLICY_EMERGENCY_LEAD_MS (so that the emergency power-off
+ *     never cuts short a shutdown at its declared load and duration),
+ *     shutdown_load the host's load while it shuts down as a share of P
+ *     (100 % by default), and
  *     lookahead = GPIO_UPS_POLICY_CONFIRM evaluation intervals at P: the
  *     energy drained while the trigger is being confirmed, so that the
  *     confirmation never eats into the shutdown reserve;
