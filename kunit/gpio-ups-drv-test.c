@@ -20,6 +20,7 @@
 #include <linux/reboot.h>
 
 #include "gpio-ups.h"
+#include "gpio-ups-policy.h"
 #include "gpio-ups-test.h"
 
 #define PG_LINE		0	/* active low: pulled up = mains lost */
@@ -678,6 +679,7 @@ static void drv_absurd_reading_rejected(struct kunit *test)
  * @power_uw: load
  * @fail_after_ms: the ADC fails from this time on (0: never)
  * @stall_after_ms: ADC reads hang from this time on (0: never)
+ * @freeze_after_ms: the ADC keeps reading what it read then (0: never)
  * @power_seen_uw: power_now the driver reported when @until fired
  * @v_mv: store voltage when @until fired
  */
@@ -687,6 +689,7 @@ struct discharge {
 	u64 power_uw;
 	unsigned int fail_after_ms;
 	unsigned int stall_after_ms;
+	unsigned int freeze_after_ms;
 	int power_seen_uw;
 	u64 v_mv;
 };
@@ -723,7 +726,8 @@ static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
 			atomic_set(&gpio_ups_test_adc.error, -EIO);
 		if (d->stall_after_ms && t_ms >= d->stall_after_ms)
 			atomic_set(&gpio_ups_test_adc.stall, 1);
-		atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
+		if (!d->freeze_after_ms || t_ms < d->freeze_after_ms)
+			atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
 		if (atomic_read(until)) {
 			d->v_mv = v_mv;
 			d->power_seen_uw = ctx->psy ?
@@ -817,9 +821,13 @@ static void drv_adc_failing_mid_outage(struct kunit *test)
 	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
-	/* the estimate is gone: -ENODATA, not stale numbers */
-	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), -ENODATA);
+	/* no stale numbers: the dead reckoning the shutdown was decided on */
+	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW),
+				     2000000 * GPIO_UPS_POLICY_DR_LOAD_PCT / 100,
+				     50000));
+	KUNIT_EXPECT_LT(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 60);
 	KUNIT_EXPECT_FALSE(test, psy_attr_is(ctx->psy, "adc_errors", "0"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "failing"));
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
 			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
 }
@@ -845,7 +853,8 @@ static void drv_adc_hanging_mid_outage(struct kunit *test)
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	kunit_info(test, "committed with %lld uJ left\n", left_uj);
 	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
-	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "dead-reckoning"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "stalled"));
 	unstall_adc(NULL);
 }
 
@@ -891,6 +900,128 @@ static void drv_short_outage_ridden_through(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
 }
 
+/*
+ * Mains flapping on a board without ADC (a power strip that pulses the
+ * adapter): the short returns are reported, but the outage goes on and
+ * the fallback timer counts the time on backup.
+ */
+static void drv_flapping_mains_gpio_only(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	unsigned long t0;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "1500"), 4);
+	t0 = jiffies;
+	/* lost for 650 ms (100 ms of it debounce), back for 150 ms */
+	for (i = 0; i < 8 && !atomic_read(&poweroffs); i++) {
+		set_line(test, ctx, PG_LINE, true);
+		if (WAIT_UNTIL(atomic_read(&poweroffs), 650))
+			break;
+		set_line(test, ctx, PG_LINE, false);
+		KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->mains,
+							POWER_SUPPLY_PROP_ONLINE) == 1,
+						   100));
+		msleep(150);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	/* 1.5 s on backup: in the third stretch, not after 8 periods */
+	kunit_info(test, "committed %u ms after the first loss\n",
+		   jiffies_to_msecs(jiffies - t0));
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 2600U);
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 1700U);
+}
+
+/*
+ * The ADC reading freezes mid-outage while the store drains: the readings
+ * are rejected as implausible and the driver dead-reckons to a shutdown
+ * while the store still holds what it needs.
+ */
+static void drv_frozen_adc_commits(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = {
+		.v0_mv = 5000, .power_uw = 2000000, .freeze_after_ms = 1000,
+	};
+	s64 left_uj;
+
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
+	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	kunit_info(test, "committed %u ms into the outage with %lld uJ left\n",
+		   jiffies_to_msecs(jiffies - d.t0), left_uj);
+	/* the declared 1 s shutdown at 1 W and the 2 s lead */
+	KUNIT_EXPECT_GE(test, left_uj, 3000000LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "dead-reckoning"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "implausible"));
+	/* what is shown is the reckoning, not the frozen figures */
+	KUNIT_EXPECT_TRUE(test, near(d.power_seen_uw,
+				     2000000 * GPIO_UPS_POLICY_DR_LOAD_PCT / 100,
+				     50000));
+}
+
+/*
+ * The ADC is lost with most of the store left: the last energy and load
+ * were known, so the driver rides on by dead reckoning instead of
+ * committing on the fallback timer (3 s here).
+ */
+static void drv_adc_lost_rides_on(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = {
+		.v0_mv = 5000, .power_uw = 1000000, .fail_after_ms = 1000,
+	};
+	unsigned int ms;
+	s64 left_uj;
+
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	left_uj = run_discharge(ctx, &d, &poweroffs, 9000);
+	ms = jiffies_to_msecs(jiffies - d.t0);
+	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
+	kunit_info(test, "committed %u ms into the outage with %lld uJ left\n",
+		   ms, left_uj);
+	KUNIT_EXPECT_GE(test, ms, 5000U);
+	/* the declared shutdown (1.5 s at 0.5 W) and the lead still fit */
+	KUNIT_EXPECT_GE(test, left_uj, 1750000LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "dead-reckoning"));
+}
+
+/*
+ * The system powers off while an ADC read hangs on the bus: .shutdown must
+ * not wait for it (device_shutdown() would stall), and the UPS is still
+ * told to cut power.
+ */
+static void drv_shutdown_with_adc_hung(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct platform_driver *drv = to_platform_driver(ctx->pdev->dev.driver);
+	struct sys_off_data data = {
+		.mode = SYS_OFF_MODE_POWER_OFF_PREPARE,
+		.cb_data = platform_get_drvdata(ctx->pdev),
+	};
+	unsigned int reads;
+	unsigned long t0;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unstall_adc, NULL), 0);
+	set_line(test, ctx, PG_LINE, true);	/* on backup: fast sampling */
+	msleep(300);
+	atomic_set(&gpio_ups_test_adc.stall, 1);
+	/* sampled every 50 ms: a read is hanging by now, none finishes */
+	reads = atomic_read(&gpio_ups_test_adc.reads);
+	msleep(200);
+	KUNIT_ASSERT_EQ(test, atomic_read(&gpio_ups_test_adc.reads), reads);
+	t0 = jiffies;
+	drv->shutdown(ctx->pdev);
+	kunit_info(test, ".shutdown took %u ms\n", jiffies_to_msecs(jiffies - t0));
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 200U);
+	KUNIT_EXPECT_EQ(test, gpio_ups_sys_off(&data), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+	unstall_adc(NULL);
+}
+
 static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
@@ -910,6 +1041,10 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_adc_failing_mid_outage),
 	KUNIT_CASE(drv_adc_hanging_mid_outage),
 	KUNIT_CASE(drv_unbind_mid_outage),
+	KUNIT_CASE(drv_flapping_mains_gpio_only),
+	KUNIT_CASE(drv_frozen_adc_commits),
+	KUNIT_CASE(drv_adc_lost_rides_on),
+	KUNIT_CASE(drv_shutdown_with_adc_hung),
 	{}
 };
 

@@ -857,6 +857,132 @@ static void mains_steady_below_full(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, est->charging);
 }
 
+/* ---- freshness, flapping mains, large stores ---- */
+
+/* Every reading advances seq, identical or not; a rejected one does not. */
+static void seq_counts_steady_readings(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	u32 seq;
+	int i;
+
+	gpio_ups_est_mains_changed(e, false, T0_MS);
+	for (i = 0; i < 5; i++)
+		KUNIT_ASSERT_EQ(test, feed(e, T0_MS + i * TICK_MS, false,
+					   4000000), 0);
+	KUNIT_EXPECT_EQ(test, est->seq, 5U);
+	seq = est->seq;
+	/* far above the design maximum: rejected, no new reading */
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 600, false, 29000000), -ERANGE);
+	KUNIT_EXPECT_EQ(test, est->seq, seq);
+	/* the count survives a lost ADC */
+	gpio_ups_est_invalidate(e, T0_MS + 700);
+	KUNIT_EXPECT_EQ(test, est->seq, seq);
+}
+
+/*
+ * Mains back for less than GPIO_UPS_MAINS_SETTLE_MS (a flapping adapter):
+ * the outage goes on, and so does its measured load.  Back for longer: a
+ * new outage measures afresh.
+ */
+static void short_return_keeps_load(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	struct plant pl = { .st = &seed003, .p_uw = P_ONE_A_UW };
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	u64 t = T0_MS + 2000;
+
+	pl.e0_uj = gpio_ups_energy_full_uj(&seed003);
+	start_outage(e, &pl);
+	run_backup(e, &pl, T0_MS, t);
+	KUNIT_ASSERT_TRUE(test, est->power_measured);
+
+	gpio_ups_est_mains_changed(e, true, t + 50);
+	KUNIT_EXPECT_FALSE(test, est->power_valid);
+	gpio_ups_est_mains_changed(e, false, t + 350);
+	feed(e, t + 360, false, plant_read_uv(&pl, t + 360));
+	KUNIT_ASSERT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_TRUE(test, est->power_measured);
+	EXPECT_WITHIN_PCT(test, est->power_uw, P_ONE_A_UW, 2);
+	KUNIT_EXPECT_TRUE(test, est->tte_valid);
+
+	/* mains held for GPIO_UPS_MAINS_SETTLE_MS: a new outage */
+	t += 1000;
+	gpio_ups_est_mains_changed(e, true, t);
+	gpio_ups_est_mains_changed(e, false, t + GPIO_UPS_MAINS_SETTLE_MS);
+	feed(e, t + GPIO_UPS_MAINS_SETTLE_MS + 10, false,
+	     plant_read_uv(&pl, t + GPIO_UPS_MAINS_SETTLE_MS + 10));
+	KUNIT_EXPECT_FALSE(test, est->power_valid);
+}
+
+/*
+ * A battery without a current channel runs on its nominal load: declared,
+ * not provisional, so the policy does not wait for a measurement.
+ */
+static void battery_nominal_load_declared(struct kunit *test)
+{
+	struct gpio_ups_store st = li_ion;
+	struct gpio_ups_estimator *e;
+	const struct gpio_ups_estimate *est;
+	int i;
+
+	st.nominal_load_uw = 3000000;
+	e = est_new(test, &st);
+	est = gpio_ups_est_get(e);
+	gpio_ups_est_mains_changed(e, false, T0_MS);
+	/* the flat part of the curve: the same reading again and again */
+	for (i = 0; i < 50; i++)
+		feed(e, T0_MS + i * TICK_MS, false, 3800000);
+	KUNIT_ASSERT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_FALSE(test, est->power_measured);
+	KUNIT_EXPECT_TRUE(test, est->power_declared);
+	KUNIT_EXPECT_EQ(test, est->power_uw, 3000000U);
+	KUNIT_EXPECT_EQ(test, est->seq, 50U);
+	/* a supercapacitor's nominal load is provisional */
+	st = seed003;
+	st.nominal_load_uw = 3000000;
+	e = est_new(test, &st);
+	est = gpio_ups_est_get(e);
+	gpio_ups_est_mains_changed(e, false, T0_MS);
+	feed(e, T0_MS + 300, false, 4000000);
+	KUNIT_EXPECT_TRUE(test, est->power_valid);
+	KUNIT_EXPECT_FALSE(test, est->power_declared);
+}
+
+/*
+ * The largest store, read every 10 s with readings far apart: the fit's
+ * Sxe * dt passes 2^63.  The published energy must stay within the
+ * readings' range.
+ */
+static void fit_large_store_no_overflow(struct kunit *test)
+{
+	static const struct gpio_ups_store big = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = GPIO_UPS_MAX_CAPACITANCE_UF,
+		.voltage_max_uv = GPIO_UPS_MAX_VOLTAGE_UV,
+		.voltage_min_uv = 2500000,
+		.efficiency_pct = 100,
+		.max_load_uw = GPIO_UPS_MAX_POWER_UW,
+	};
+	static const u32 v_uv[] = { 30000000, 27000000, 30000000, 27000000 };
+	struct gpio_ups_estimator *e = est_new(test, &big);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	u64 lo = gpio_ups_energy_uj(&big, 27000000);
+	u64 hi = gpio_ups_energy_uj(&big, 30000000);
+	unsigned int i;
+
+	/* on mains, where the window spans 120 s and a rise is plausible */
+	for (i = 0; i < ARRAY_SIZE(v_uv); i++)
+		feed(e, T0_MS + i * 40000ULL, true, v_uv[i]);
+	gpio_ups_est_mains_changed(e, false, T0_MS + 160000);
+	for (i = 0; i < 12; i++) {
+		feed(e, T0_MS + 160000 + i * 10000ULL, false, v_uv[i % 4]);
+		KUNIT_EXPECT_LE(test, est->energy_uj, hi);
+		KUNIT_EXPECT_GE(test, est->energy_uj + est->tol_uj, lo / 2);
+	}
+}
+
 static struct kunit_case gpio_ups_energy_cases[] = {
 	KUNIT_CASE(energy_supercap_known_voltages),
 	KUNIT_CASE(energy_seed003_backup_times),
@@ -881,6 +1007,10 @@ static struct kunit_case gpio_ups_energy_cases[] = {
 	KUNIT_CASE(invalidate_forgets),
 	KUNIT_CASE(mains_charging_then_full),
 	KUNIT_CASE(mains_steady_below_full),
+	KUNIT_CASE(seq_counts_steady_readings),
+	KUNIT_CASE(short_return_keeps_load),
+	KUNIT_CASE(battery_nominal_load_declared),
+	KUNIT_CASE(fit_large_store_no_overflow),
 	{}
 };
 

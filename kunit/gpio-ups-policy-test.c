@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
+#include <linux/string.h>
 
 #include "gpio-ups-policy.h"
 
@@ -24,6 +25,7 @@
 struct pt_ctx {
 	struct gpio_ups_policy p;
 	struct gpio_ups_estimate est;
+	struct gpio_ups_estimate last;	/* as last handed in */
 	struct gpio_ups_decision d;
 	u64 now;
 	bool mains;
@@ -53,7 +55,10 @@ static void pt_init(struct pt_ctx *c, const struct gpio_ups_policy_cfg *cfg)
 /* A measured estimate: energy in mJ, power in mW. */
 static void pt_est(struct pt_ctx *c, u64 energy_mj, u32 power_mw)
 {
+	u32 seq = c->est.seq;
+
 	memset(&c->est, 0, sizeof(c->est));
+	c->est.seq = seq;
 	c->est.energy_valid = true;
 	c->est.energy_uj = energy_mj * 1000;
 	c->est.energy_full_uj = 100000ULL * 1000;
@@ -65,6 +70,12 @@ static void pt_est(struct pt_ctx *c, u64 energy_mj, u32 power_mw)
 	c->est.power_avg_uw = power_mw * 1000;
 }
 
+/*
+ * Step the policy.  An estimate whose figures changed since the last step
+ * is a new reading (its sequence number advances, as the estimator's does
+ * for every reading); an unchanged one is the same reading handed in
+ * again unless the test advances est.seq itself (steady readings).
+ */
 static void pt_step(struct pt_ctx *c)
 {
 	struct gpio_ups_policy_input in = {
@@ -74,6 +85,10 @@ static void pt_step(struct pt_ctx *c)
 		.est = c->use_est ? &c->est : NULL,
 	};
 
+	c->last.seq = c->est.seq;
+	if (memcmp(&c->last, &c->est, sizeof(c->est)))
+		c->est.seq++;
+	c->last = c->est;
 	gpio_ups_policy_step(&c->p, &in, &c->d);
 	if (c->d.commit) {
 		c->commits++;
@@ -81,11 +96,11 @@ static void pt_step(struct pt_ctx *c)
 	}
 }
 
-/* The next sample, TICK_MS later: a fresh reading 1 mJ lower. */
+/* The next sample, TICK_MS later: the load drained for TICK_MS. */
 static void pt_tick(struct pt_ctx *c)
 {
 	c->now += TICK_MS;
-	c->est.energy_uj -= 1000;
+	c->est.energy_uj -= div_u64((u64)c->est.power_uw * TICK_MS, 1000);
 	pt_step(c);
 }
 
@@ -431,6 +446,7 @@ static void policy_capacity(struct kunit *test)
 	pt_outage(&c, &cfg, 90000, 500);
 	for (cap = 35; cap >= 20 && !c.commits; cap--) {
 		c.now += TICK_MS;
+		c.est.energy_uj -= 500 * TICK_MS;
 		c.est.capacity_pct = cap;
 		pt_step(&c);
 	}
@@ -444,6 +460,7 @@ static void policy_capacity(struct kunit *test)
 	pt_outage(&c, &cfg, 90000, 500);
 	for (cap = 35; cap > 0; cap--) {
 		c.now += TICK_MS;
+		c.est.energy_uj -= 500 * TICK_MS;
 		c.est.capacity_pct = cap;
 		pt_step(&c);
 	}
@@ -579,55 +596,94 @@ static void policy_fallback_power_unmeasured(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 }
 
-/* The ADC fails mid-outage with plenty of energy: fallback after loss. */
+/*
+ * Dead reckoning after the last measured reading at t_lost of a drain at
+ * pw_mw (a reading every TICK_MS): the base is the median of the last
+ * three readings (the one at t_lost - TICK_MS), the load
+ * GPIO_UPS_POLICY_DR_LOAD_PCT of pw_mw.  Returns when that reaches the
+ * reserve at the dead-reckoning load.
+ */
+static u64 pt_dr_commit_at(u64 t_lost, u64 e_lost_uj, u32 pw_mw)
+{
+	u64 t1 = t_lost - TICK_MS, e1 = e_lost_uj + (u64)pw_mw * TICK_MS;
+	u32 dr_mw = pw_mw * GPIO_UPS_POLICY_DR_LOAD_PCT / 100;
+
+	return t1 + div_u64(e1 - pt_reserve_mj(dr_mw) * 1000, dr_mw);
+}
+
+/*
+ * The ADC fails mid-outage with plenty of energy: the last energy and
+ * load were known, so the policy rides on by dead reckoning (with its
+ * margin on the load) and commits when that reaches the reserve, not on
+ * the fallback timer.
+ */
 static void policy_adc_fails_plenty(struct kunit *test)
 {
+	const u32 pw = 500;
 	struct gpio_ups_policy_cfg cfg;
 	struct pt_ctx c;
-	u64 t_lost;
+	u64 t_lost, t_dr, e_dr, e_true;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 90000, 500);
-	pt_drain(&c, 500, 20000);
+	pt_outage(&c, &cfg, 90000, pw);
+	pt_drain(&c, pw, 20000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_lost = c.now;		/* last measured estimate */
+	t_dr = pt_dr_commit_at(t_lost, c.est.energy_uj, pw);
+	KUNIT_ASSERT_GT(test, t_dr, t_lost + cfg.fallback_ms);
 
 	c.use_est = false;
 	c.now += TICK_MS;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
-	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_lost + cfg.fallback_ms);
-	c.now = t_lost + cfg.fallback_ms - 1;
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_dr);
+	/* what the supply shows meanwhile: the reckoned energy and load */
+	KUNIT_ASSERT_EQ(test, gpio_ups_policy_dead_reckoning(&c.p, t_lost +
+							     TICK_MS, &e_dr,
+							     &c.est.power_uw),
+			0);
+	KUNIT_EXPECT_EQ(test, c.est.power_uw,
+			pw * 1000 * GPIO_UPS_POLICY_DR_LOAD_PCT / 100);
+	KUNIT_EXPECT_EQ(test, e_dr, c.est.energy_uj + pw * TICK_MS -
+			2 * (u64)c.est.power_uw * TICK_MS / 1000);
+	c.now = t_lost + cfg.fallback_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = t_dr - 1;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
 	c.now = c.d.next_eval_ms;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
-	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+	/* the store really held the reserve at the running load then */
+	e_true = c.est.energy_uj - (c.now - t_lost) * pw;
+	KUNIT_EXPECT_GE(test, e_true, pt_reserve_mj(pw) * 1000);
 }
 
 /*
- * The ADC fails when the energy is close to the reserve: the dead-reckoned
- * energy reaches the reserve before the fallback timer and commits then.
+ * The ADC fails when the energy is close to the reserve: dead reckoning
+ * commits within the lookahead; the emergency power-off is planned from the
+ * dead-reckoned energy at the running load, capped at the hang limit.
  */
 static void policy_adc_fails_dead_reckoning(struct kunit *test)
 {
-	const u32 pw = 4000;
+	const u32 pw = 4000, dr = pw * GPIO_UPS_POLICY_DR_LOAD_PCT / 100;
 	struct gpio_ups_policy_cfg cfg;
 	struct pt_ctx c;
-	u64 t_lost, e_lost, t_dr;
+	u64 t_lost, e_lost, t_dr, e_dr;
 
 	pt_cfg(&cfg);
 	cfg.fallback_ms = 60000;
 	pt_init(&c, &cfg);
-	pt_est(&c, pt_reserve_mj(pw) + 12000, pw);	/* 3 s above reserve */
+	/* 3 s above the reserve at the dead-reckoning load */
+	pt_est(&c, pt_reserve_mj(dr) + 3 * dr + pw, pw);
 	pt_fail(&c);
 	pt_drain(&c, pw, 1000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_lost = c.now;
 	e_lost = c.est.energy_uj;
-	/* when E - P * t reaches the reserve */
-	t_dr = t_lost + div_u64(e_lost - pt_reserve_mj(pw) * 1000, pw);
+	t_dr = pt_dr_commit_at(t_lost, e_lost, pw);
 
 	c.est.energy_valid = false;	/* ADC errors from now on */
 	c.now += TICK_MS;
@@ -641,15 +697,10 @@ static void policy_adc_fails_dead_reckoning(struct kunit *test)
 	c.now = c.d.next_eval_ms;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
-	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
-	/*
-	 * emergency from the dead-reckoned energy, less the lead; the reserve
-	 * holds the lead, so that is past the hang cap
-	 */
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+	e_dr = e_lost + (u64)pw * TICK_MS - (c.now - t_lost + TICK_MS) * dr;
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms,
-			min(c.now + SD_MS,
-			    c.now + div_u64(e_lost - (c.now - t_lost) * pw, pw) -
-			    LEAD_MS));
+			min(c.now + SD_MS, c.now + div_u64(e_dr, pw) - LEAD_MS));
 }
 
 /* One missing reading mid-outage neither commits nor restarts timers. */
@@ -698,18 +749,22 @@ static void policy_stale_estimate(struct kunit *test)
 	pt_drain(&c, 1000, 1000);
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
 
-	/* the estimate freezes */
+	/*
+	 * No new reading from now on (an ADC read that hangs): dead
+	 * reckoning from the last readings, not the fallback timer.
+	 */
 	t_fresh = c.now;
 	for (i = 0; i < 49; i++) {
 		c.now += TICK_MS;
 		pt_step(&c);
 	}
 	KUNIT_EXPECT_EQ(test, c.commits, 0U);
-	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, t_fresh + cfg.fallback_ms);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms,
+			pt_dr_commit_at(t_fresh, c.est.energy_uj, 1000));
 	c.now = c.d.next_eval_ms;
 	pt_step(&c);
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
-	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
 }
 
 /* One absurd reading does not commit; a real drop does. */
@@ -943,6 +998,7 @@ static void policy_knobs(struct kunit *test)
 		{ GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S, 0, 86400 },
 		{ GPIO_UPS_KNOB_MAX_BACKUP_MS, 0, 86400000 },
 		{ GPIO_UPS_KNOB_FALLBACK_MS, 0, 86400000 },
+		{ GPIO_UPS_KNOB_MIN_LOAD_UW, 0, 50000000 },
 	};
 	struct gpio_ups_policy_cfg cfg;
 	struct pt_ctx c;
@@ -1065,6 +1121,196 @@ static void policy_init_on_backup(struct kunit *test)
 			   "fallback-timer");
 }
 
+/* Mains flapping on a board without ADC: the fallback counts backup time. */
+static void policy_flapping_mains_no_adc(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	/* the power strip: mains back for 300 ms every 4 s */
+	while (!c.commits && c.now < t_fail + 20000) {
+		u64 next = c.d.next_eval_ms;
+
+		c.now = min(next, c.now + 3700);
+		pt_step(&c);
+		if (c.commits || c.now == next)
+			continue;
+		c.mains = true;
+		pt_step(&c);
+		KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_ONLINE);
+		c.now += 300;
+		c.mains = false;
+		pt_step(&c);
+		/* the same outage goes on */
+		KUNIT_EXPECT_EQ(test, c.p.backup_since_ms, t_fail);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	/* 5 s on backup: 3.7 s, mains for 0.3 s, then 1.3 s more */
+	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + 5300);
+}
+
+/*
+ * A return of mains shorter than GPIO_UPS_MAINS_SETTLE_MS leaves the
+ * outage open (time on backup, measurements); a longer one ends it.
+ */
+static void policy_outage_ends_when_mains_settles(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	cfg.max_backup_ms = 5000;
+	pt_outage(&c, &cfg, 90000, 1000);
+	t_fail = c.now;
+	pt_drain(&c, 1000, 3000);
+	c.mains = true;
+	pt_step(&c);
+	c.now += GPIO_UPS_MAINS_SETTLE_MS - 1;
+	pt_step(&c);
+	c.mains = false;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.backup_since_ms, t_fail);
+	/* the measured load carried on: the next reading counts at once */
+	pt_drain(&c, 1000, 5000);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_MAX_BACKUP);
+	/* 5 s of backup time: 3 s, then 2 s after the return */
+	KUNIT_EXPECT_EQ(test, c.commit_at,
+			t_fail + 3000 + GPIO_UPS_MAINS_SETTLE_MS - 1 + 2000);
+
+	/* mains held for GPIO_UPS_MAINS_SETTLE_MS: a new outage */
+	pt_outage(&c, &cfg, 90000, 1000);
+	pt_drain(&c, 1000, 3000);
+	c.mains = true;
+	pt_step(&c);
+	c.now += GPIO_UPS_MAINS_SETTLE_MS;
+	pt_step(&c);
+	c.mains = false;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.p.backup_since_ms, c.now);
+	pt_drain(&c, 1000, 4900);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+}
+
+/*
+ * The ADC reading sticks (a floating input, a cracked divider) while the
+ * store drains: readings that do not drain at the floor are rejected, the
+ * policy dead-reckons from before the freeze and commits while the store
+ * still holds the reserve.
+ */
+static void policy_frozen_readings(struct kunit *test)
+{
+	const u32 pw = 3000;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_freeze, e_freeze, e_true;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_outage(&c, &cfg, 200000, pw);
+	pt_drain(&c, pw, 10000);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	t_freeze = c.now;
+	e_freeze = c.est.energy_uj;
+	/* the same energy from now on; the fitted load decays slowly */
+	for (i = 0; i < 5; i++) {
+		c.now += TICK_MS;
+		c.est.seq++;
+		c.est.power_uw -= 10000;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_TRUE(test, c.p.untrusted);
+	while (!c.commits && c.now < t_freeze + 60000) {
+		c.now += TICK_MS;
+		c.est.seq++;
+		c.est.power_uw -= min(c.est.power_uw, 10000U);
+		pt_step(&c);
+	}
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+	/* the real store, still draining at pw, holds the reserve */
+	e_true = e_freeze - (c.commit_at - t_freeze) * pw;
+	KUNIT_EXPECT_GE(test, e_true, pt_reserve_mj(pw) * 1000);
+	kunit_info(test, "committed %llu ms after the freeze, %llu mJ left, reserve %llu mJ\n",
+		   c.commit_at - t_freeze, div_u64(e_true, 1000),
+		   pt_reserve_mj(pw));
+}
+
+/*
+ * An ADC that reads the regulated output: full and steady, a load near
+ * 0 W.  That is no measurement: the fallback timer commits.
+ */
+static void policy_regulated_rail(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	pt_outage(&c, &cfg, 100000, 5);		/* 5 mW from noise */
+	t_fail = c.now;
+	while (!c.commits && c.now < t_fail + 60000) {
+		c.now += TICK_MS;
+		c.est.seq++;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + cfg.fallback_ms);
+	KUNIT_EXPECT_TRUE(test, c.p.untrusted);
+}
+
+/*
+ * A battery without a current channel: identical readings (the flat part
+ * of the curve) are new readings, and its declared load is a measurement
+ * for the policy: no fallback shutdown, a commit only at the reserve.
+ */
+static void policy_steady_readings(struct kunit *test)
+{
+	const u32 pw = 2000;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 200000, pw);
+	c.est.power_measured = false;
+	c.est.power_declared = true;
+	c.est.tol_uj = 50000000;	/* the flat curve: 4 mV is 50 J */
+	pt_fail(&c);
+	t_fail = c.now;
+	for (i = 0; i < 600; i++) {	/* 60 s of the same reading */
+		c.now += TICK_MS;
+		c.est.seq++;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_FALSE(test, c.p.untrusted);
+	/* the voltage finally moves: the reserve still commits */
+	pt_est(&c, pt_reserve_mj(pw) - 1, pw);
+	c.est.power_measured = false;
+	c.est.power_declared = true;
+	c.est.tol_uj = 50000000;
+	for (i = 0; i < 3 && !c.commits; i++) {
+		c.now += TICK_MS;
+		c.est.seq++;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
+	KUNIT_EXPECT_GT(test, c.commit_at, t_fail + 60000);
+}
+
 static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_glitch_ride_through),
 	KUNIT_CASE(policy_reserve),
@@ -1089,6 +1335,11 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_knobs),
 	KUNIT_CASE(policy_next_eval),
 	KUNIT_CASE(policy_init_on_backup),
+	KUNIT_CASE(policy_flapping_mains_no_adc),
+	KUNIT_CASE(policy_outage_ends_when_mains_settles),
+	KUNIT_CASE(policy_frozen_readings),
+	KUNIT_CASE(policy_regulated_rail),
+	KUNIT_CASE(policy_steady_readings),
 	{}
 };
 

@@ -110,6 +110,8 @@ struct gpio_ups {
 	struct device *dev;
 	struct mutex lock;	/* protects everything below */
 	bool dead;		/* unbinding or shutting down: no new work */
+	bool unbound;		/* unbinding: the emergency power-off too */
+	bool untrusted_logged;	/* the policy's untrusted readings were logged */
 
 	struct gpio_ups_line pg;
 	struct gpio_ups_line lowbat;
@@ -300,6 +302,12 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 		return;
 
 	gpio_ups_policy_step(&ups->policy, &in, &d);
+	if (ups->policy.untrusted != ups->untrusted_logged) {
+		ups->untrusted_logged = ups->policy.untrusted;
+		if (ups->untrusted_logged)
+			dev_warn(ups->dev,
+				 "ADC readings do not follow the store (it drains less than min_load_microwatt allows): ignored for the rest of the outage, energy dead-reckoned (adc_status: implausible)\n");
+	}
 
 	if (d.commit) {
 		const char *reason = gpio_ups_reason_name(ups->policy.reason);
@@ -386,12 +394,14 @@ static void gpio_ups_line_edge(struct gpio_ups_line *line)
 
 	if (!line->gpiod)	/* optional line not wired */
 		return;
-	value = gpio_ups_line_read(line);
-	if (value < 0)
-		return;
 
+	/*
+	 * Read under the lock: a value read outside it could be overtaken by
+	 * a later edge's handler and then overwrite the newer state.
+	 */
 	mutex_lock(&ups->lock);
-	if (ups->dead)
+	value = gpio_ups_line_read(line);
+	if (ups->dead || value < 0)
 		goto out;
 	if (value == line->stable) {
 		cancel_delayed_work(&line->work);
@@ -418,13 +428,11 @@ static void gpio_ups_line_work(struct work_struct *work)
 	struct gpio_ups_line *line = container_of(to_delayed_work(work),
 						  struct gpio_ups_line, work);
 	struct gpio_ups *ups = line->ups;
-	int value = gpio_ups_line_read(line);
-
-	if (value < 0)
-		return;
+	int value;
 
 	mutex_lock(&ups->lock);
-	if (!ups->dead && value != line->stable) {
+	value = gpio_ups_line_read(line);	/* under the lock, see above */
+	if (!ups->dead && value >= 0 && value != line->stable) {
 		line->stable = value;
 		gpio_ups_line_changed_locked(line, gpio_ups_now_ms());
 	}
@@ -504,8 +512,9 @@ static void gpio_ups_emergency_work(struct work_struct *work)
 					    struct gpio_ups, emergency_work);
 	const char *reason;
 
+	/* still armed after .shutdown: the power-off itself may stall */
 	mutex_lock(&ups->lock);
-	if (ups->dead || ups->emergency_fired ||
+	if (ups->unbound || ups->emergency_fired ||
 	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED) {
 		mutex_unlock(&ups->lock);
 		return;
@@ -546,6 +555,52 @@ int gpio_ups_sys_off(struct sys_off_data *data)
 	mutex_unlock(&ups->lock);
 
 	return NOTIFY_DONE;
+}
+
+/*
+ * On backup with the readings lost or untrusted, the energy figures are
+ * the policy's dead reckoning: what the shutdown is decided on.
+ * Return: 0 with @val set, -ENODATA when there is none yet, -EAGAIN when
+ * the estimator's figures apply.
+ */
+static int gpio_ups_get_reckoned(struct gpio_ups *ups,
+				 const struct gpio_ups_estimate *est,
+				 enum power_supply_property psp,
+				 union power_supply_propval *val)
+{
+	u64 energy_uj;
+	u32 power_uw;
+
+	if (!est || gpio_ups_on_mains(ups) ||
+	    (est->energy_valid && !ups->policy.untrusted))
+		return -EAGAIN;
+	if (psp != POWER_SUPPLY_PROP_CAPACITY &&
+	    psp != POWER_SUPPLY_PROP_ENERGY_NOW &&
+	    psp != POWER_SUPPLY_PROP_POWER_NOW &&
+	    psp != POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW &&
+	    psp != POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG)
+		return -EAGAIN;
+	if (gpio_ups_policy_dead_reckoning(&ups->policy, gpio_ups_now_ms(),
+					   &energy_uj, &power_uw) || !power_uw)
+		return -ENODATA;
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_CAPACITY:
+		val->intval = est->energy_full_uj ?
+			div64_u64(min(energy_uj, est->energy_full_uj) * 100,
+				  est->energy_full_uj) : 0;
+		break;
+	case POWER_SUPPLY_PROP_ENERGY_NOW:
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(energy_uj), INT_MAX);
+		break;
+	case POWER_SUPPLY_PROP_POWER_NOW:
+		val->intval = min_t(u32, power_uw, INT_MAX);
+		break;
+	default:	/* time to empty, now and average */
+		val->intval = min_t(u64, div_u64(energy_uj, power_uw), INT_MAX);
+		break;
+	}
+	return 0;
 }
 
 static int gpio_ups_get_property(struct power_supply *psy,
@@ -594,6 +649,10 @@ static int gpio_ups_get_property(struct power_supply *psy,
 	default:
 		break;
 	}
+
+	ret = gpio_ups_get_reckoned(ups, est, psp, val);
+	if (ret != -EAGAIN)
+		goto out;
 
 	/* Everything else is measured: -ENODATA until it is known. */
 	ret = -ENODATA;
@@ -710,7 +769,24 @@ enum gpio_ups_info {
 	GPIO_UPS_INFO_SHUTDOWN_REASON,
 	GPIO_UPS_INFO_ADC_ERRORS,
 	GPIO_UPS_INFO_REJECTED,
+	GPIO_UPS_INFO_ADC_STATUS,
 };
+
+/* What the ADC's readings are worth now (the adc_status attribute). */
+static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
+{
+	if (!ups->chan_voltage)
+		return "none";
+	if (ups->policy.untrusted)
+		return "implausible";
+	if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
+		return "failing";
+	if (!gpio_ups_on_mains(ups) &&
+	    now_ms > ups->last_sample_ms +
+		     GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms)
+		return "stalled";
+	return "ok";
+}
 
 /**
  * struct gpio_ups_info_attr - a read-only policy/diagnostic attribute
@@ -747,6 +823,10 @@ static ssize_t gpio_ups_info_show(struct device *dev,
 	case GPIO_UPS_INFO_REJECTED:
 		len = sysfs_emit(buf, "%u\n", ups->est.rejected);
 		break;
+	case GPIO_UPS_INFO_ADC_STATUS:
+		len = sysfs_emit(buf, "%s\n",
+				 gpio_ups_adc_status(ups, gpio_ups_now_ms()));
+		break;
 	}
 	mutex_unlock(&ups->lock);
 	return len;
@@ -762,6 +842,7 @@ GPIO_UPS_INFO(policy_state, GPIO_UPS_INFO_POLICY_STATE);
 GPIO_UPS_INFO(shutdown_reason, GPIO_UPS_INFO_SHUTDOWN_REASON);
 GPIO_UPS_INFO(adc_errors, GPIO_UPS_INFO_ADC_ERRORS);
 GPIO_UPS_INFO(rejected_samples, GPIO_UPS_INFO_REJECTED);
+GPIO_UPS_INFO(adc_status, GPIO_UPS_INFO_ADC_STATUS);
 
 /**
  * struct gpio_ups_knob_attr - a policy knob as a sysfs attribute
@@ -822,12 +903,14 @@ GPIO_UPS_KNOB(shutdown_capacity_percent, GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT);
 GPIO_UPS_KNOB(shutdown_runtime_sec, GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S);
 GPIO_UPS_KNOB(max_backup_time_ms, GPIO_UPS_KNOB_MAX_BACKUP_MS);
 GPIO_UPS_KNOB(fallback_shutdown_ms, GPIO_UPS_KNOB_FALLBACK_MS);
+GPIO_UPS_KNOB(min_load_microwatt, GPIO_UPS_KNOB_MIN_LOAD_UW);
 
 static struct attribute *gpio_ups_attrs[] = {
 	&gpio_ups_attr_policy_state.attr.attr,
 	&gpio_ups_attr_shutdown_reason.attr.attr,
 	&gpio_ups_attr_adc_errors.attr.attr,
 	&gpio_ups_attr_rejected_samples.attr.attr,
+	&gpio_ups_attr_adc_status.attr.attr,
 	&gpio_ups_attr_auto_shutdown.attr.attr,
 	&gpio_ups_attr_shutdown_duration_ms.attr.attr,
 	&gpio_ups_attr_shutdown_margin_percent.attr.attr,
@@ -836,6 +919,7 @@ static struct attribute *gpio_ups_attrs[] = {
 	&gpio_ups_attr_shutdown_runtime_sec.attr.attr,
 	&gpio_ups_attr_max_backup_time_ms.attr.attr,
 	&gpio_ups_attr_fallback_shutdown_ms.attr.attr,
+	&gpio_ups_attr_min_load_microwatt.attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(gpio_ups);
@@ -881,10 +965,10 @@ static int gpio_ups_init_line(struct gpio_ups *ups, struct gpio_ups_line *line,
 	if (!line->gpiod)
 		return 0;
 
-	/* Let the controller filter glitches when it can (the BCM2835 can't). */
-	if (debounce_ms && !gpiod_set_debounce(line->gpiod, debounce_ms * 1000))
-		line->debounce_ms = 0;
-
+	/*
+	 * No hardware debounce (gpiod_set_debounce()): it would delay the
+	 * return of mains too, which must be reported at once.
+	 */
 	line->irq = gpiod_to_irq(line->gpiod);
 	if (line->irq < 0)
 		return dev_err_probe(dev, line->irq,
@@ -983,7 +1067,13 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 		st->voltage_min_uv = info->voltage_min_design_uv;
 	if (info->factory_internal_resistance_uohm > 0)
 		st->resistance_uohm = info->factory_internal_resistance_uohm;
-	st->efficiency_pct = 100;
+	/* energy-full-design is what the cells hold: 100 % unless told */
+	ret = gpio_ups_read_u32(ups->dev, "efficiency-percent", 100, 1, 100,
+				&st->efficiency_pct);
+	if (ret) {
+		power_supply_put_battery_info(ups->psy, info);
+		return ret;
+	}
 
 	n = info->ocv_table_size[0] > 0 ? info->ocv_table_size[0] : 0;
 	n = min_t(unsigned int, n, GPIO_UPS_OCV_MAX_POINTS);
@@ -993,6 +1083,20 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	}
 	st->ocv_points = i;
 	power_supply_put_battery_info(ups->psy, info);
+	return 0;
+}
+
+/* Check the store description and start the estimator on it. */
+static int gpio_ups_init_estimator(struct gpio_ups *ups)
+{
+	int ret = gpio_ups_store_validate(&ups->store);
+
+	if (ret)
+		return dev_err_probe(ups->dev, ret,
+				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
+	gpio_ups_est_init(&ups->est, &ups->store);
+	gpio_ups_est_mains_changed(&ups->est, gpio_ups_on_mains(ups),
+				   gpio_ups_now_ms());
 	return 0;
 }
 
@@ -1040,6 +1144,7 @@ static void gpio_ups_stop(void *data)
 		dev_warn(ups->dev,
 			 "unbound while on backup power: no automatic shutdown\n");
 	ups->dead = true;
+	ups->unbound = true;
 	mutex_unlock(&ups->lock);
 }
 
@@ -1147,6 +1252,12 @@ int gpio_ups_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
+		ret = gpio_ups_init_estimator(ups);
+		if (ret)
+			return ret;
+	}
+
 	ret = devm_delayed_work_autocancel(dev, &ups->sample_work,
 					   gpio_ups_sample_work);
 	if (!ret)
@@ -1178,19 +1289,15 @@ int gpio_ups_probe(struct platform_device *pdev)
 				     "cannot register power supply \"%s\" (is the label unique?)\n",
 				     label);
 
+	/* the battery node is read through the supply: init under the lock */
 	if (ups->chan_voltage && ups->store.type != GPIO_UPS_STORE_SUPERCAP) {
+		mutex_lock(&ups->lock);
 		ret = gpio_ups_parse_battery(ups);
+		if (!ret)
+			ret = gpio_ups_init_estimator(ups);
+		mutex_unlock(&ups->lock);
 		if (ret)
 			return ret;
-	}
-	if (ups->chan_voltage) {
-		ret = gpio_ups_store_validate(&ups->store);
-		if (ret)
-			return dev_err_probe(dev, ret,
-					     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
-		gpio_ups_est_init(&ups->est, &ups->store);
-		gpio_ups_est_mains_changed(&ups->est, gpio_ups_on_mains(ups),
-					   gpio_ups_now_ms());
 	}
 
 	ups->mains_desc.name = devm_kasprintf(dev, GFP_KERNEL, "%s-mains", label);
@@ -1211,6 +1318,15 @@ int gpio_ups_probe(struct platform_device *pdev)
 				     "cannot register power supply \"%s\"\n",
 				     ups->mains_desc.name);
 
+	/*
+	 * Registered after the supplies, so that on unbind or a later probe
+	 * error it runs before they go: no work item touches them after it.
+	 * The IRQs, requested next, are freed before it.
+	 */
+	ret = devm_add_action_or_reset(dev, gpio_ups_stop, ups);
+	if (ret)
+		return ret;
+
 	ret = gpio_ups_request_irq(ups, &ups->pg);
 	if (!ret)
 		ret = gpio_ups_request_irq(ups, &ups->lowbat);
@@ -1225,10 +1341,6 @@ int gpio_ups_probe(struct platform_device *pdev)
 			return dev_err_probe(dev, ret,
 					     "cannot register the power-off handler\n");
 	}
-
-	ret = devm_add_action_or_reset(dev, gpio_ups_stop, ups);
-	if (ret)
-		return ret;
 
 	/*
 	 * Catch edges between the first read and the IRQ request, take the
@@ -1253,18 +1365,21 @@ static void gpio_ups_shutdown(struct platform_device *pdev)
 	struct gpio_ups *ups = platform_get_drvdata(pdev);
 
 	/*
-	 * The system is going down: stop sampling before the ADC's bus goes
-	 * away.  The sys-off handler still asserts shutdown-gpios later.
+	 * The system is going down: no more samples, evaluations or
+	 * uevents.  Nothing here waits for a work item: an ADC read hung on
+	 * I2C would stall device_shutdown() with it (a read in flight finds
+	 * ups->dead and drops its result).  The emergency power-off stays
+	 * armed, in case the power-off stalls, and the power-off handler
+	 * still asserts shutdown-gpios.
 	 */
 	mutex_lock(&ups->lock);
 	ups->dead = true;
 	mutex_unlock(&ups->lock);
-	cancel_delayed_work_sync(&ups->pg.work);
+	cancel_delayed_work(&ups->pg.work);
 	if (ups->lowbat.gpiod)
-		cancel_delayed_work_sync(&ups->lowbat.work);
-	cancel_delayed_work_sync(&ups->sample_work);
-	cancel_delayed_work_sync(&ups->policy_work);
-	cancel_delayed_work_sync(&ups->emergency_work);
+		cancel_delayed_work(&ups->lowbat.work);
+	cancel_delayed_work(&ups->sample_work);
+	cancel_delayed_work(&ups->policy_work);
 }
 
 static int gpio_ups_resume(struct device *dev)

@@ -399,13 +399,23 @@ static void gpio_ups_win_push(struct gpio_ups_estimator *e,
 	}
 }
 
+/* a * b / c rounded toward zero, c > 0, with a 128-bit product */
+static s64 gpio_ups_mul_div_s64(s64 a, s64 b, s64 c)
+{
+	s64 q = (s64)mul_u64_u64_div_u64(abs(a), abs(b), c);
+
+	return (a < 0) != (b < 0) ? -q : q;
+}
+
 /*
  * Least-squares line through (t, E) and (t, V) of the window.
  *
  * Overflow: the window spans at most 120 s, so |t - mean| < 2^17 ms;
  * energies are scaled down by priv.shift to below 2^36 (readings are at
  * most 110 % of voltage_max, i.e. 1.21 x energy_full, < 2^37), so each
- * product is < 2^54 and a sum of 64 of them < 2^60.
+ * product is < 2^54 and a sum of 64 of them < 2^60.  Sxe * dt can reach
+ * 2^77: it goes through gpio_ups_mul_div_s64(); the quotient is an energy
+ * or voltage step inside the window, far below 2^63.
  */
 static void gpio_ups_fit(struct gpio_ups_estimator *e)
 {
@@ -459,16 +469,16 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 						      sxx) * (sxe < 0 ? 1 : -1);
 	/* value of the line at the newest sample */
 	dt = (s64)(f->t_last_ms - t0) - (s64)mt;
-	de = div64_s64(sxe * dt, sxx);
+	de = gpio_ups_mul_div_s64(sxe, dt, sxx);
 	f->e_last_uj = (u64)max_t(s64, (s64)me + de, 0) << sh;
-	de = div64_s64(sxv * dt, sxx);
+	de = gpio_ups_mul_div_s64(sxv, dt, sxx);
 	f->v_last_uv = (u32)clamp_t(s64, (s64)mv + de, 0, U32_MAX);
 	if (n < 3)
 		return;
 	for (i = 0; i < n; i++) {
 		p = gpio_ups_win_at(e, i);
 		dt = (s64)(p->t_ms - t0) - (s64)mt;
-		res = (s64)(p->e_uj >> sh) - (s64)me - div64_s64(sxe * dt, sxx);
+		res = (s64)(p->e_uj >> sh) - (s64)me - gpio_ups_mul_div_s64(sxe, dt, sxx);
 		sabs += abs(res);
 	}
 	/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
@@ -529,6 +539,7 @@ static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
 
 	est->power_valid = false;
 	est->power_measured = false;
+	est->power_declared = false;
 	est->tte_valid = false;
 	est->ttf_valid = false;
 	est->charging = false;
@@ -542,20 +553,30 @@ static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
  * @now_ms: time of the change
  *
  * Restarts the fit window (the next GPIO_UPS_EST_SKIP_MS of samples are not
- * fitted) and, on the switch to backup, the load measurement.  The energy
- * estimate stays valid.
+ * fitted) and, on the switch to backup, the load measurement, unless mains
+ * was back for less than GPIO_UPS_MAINS_SETTLE_MS: then the outage goes on
+ * and so does its measured load.  The energy estimate stays valid.
  */
 void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
 				u64 now_ms)
 {
+	/* back on backup within GPIO_UPS_MAINS_SETTLE_MS: the same outage */
+	bool same_outage = !on_mains && e->priv.mains_known &&
+			   now_ms < e->priv.mains_ms + GPIO_UPS_MAINS_SETTLE_MS;
+
 	if (e->priv.mains_known && e->priv.on_mains == on_mains)
 		return;
 	e->priv.mains_known = true;
 	e->priv.on_mains = on_mains;
 	e->priv.switch_ms = now_ms;
+	if (on_mains)
+		e->priv.mains_ms = now_ms;
 	gpio_ups_win_reset(e);
-	e->priv.have_measured = false;
-	e->priv.have_avg = false;
+	if (!on_mains && !same_outage) {
+		e->priv.have_measured = false;
+		e->priv.have_avg = false;
+		e->priv.peak_uw = 0;
+	}
 	gpio_ups_est_clear_outputs(e);
 	/* republish from the last reading: nominal runtime, charging state */
 	if (e->est.energy_valid && e->priv.have_last)
@@ -573,9 +594,11 @@ void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
 void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
 {
 	u64 full = e->est.energy_full_uj;
+	u32 seq = e->est.seq;
 
 	memset(&e->est, 0, sizeof(e->est));
 	e->est.energy_full_uj = full;
+	e->est.seq = seq;
 	gpio_ups_win_reset(e);
 	e->priv.have_last = false;
 	e->priv.bad_run = 0;
@@ -644,6 +667,28 @@ static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
 	return (u32)div_u64(p * (v_uv - ir_uv), v_uv);
 }
 
+/*
+ * Tolerance of the published energy at v_uv: GPIO_UPS_EST_TOL_NOISE_UV of
+ * reading noise plus the I * R step of the largest load measured in the
+ * outage (what the terminal voltage recovers when that load goes away),
+ * and at least four times the fit's noise.
+ */
+static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
+{
+	const struct gpio_ups_store *store = e->store;
+	u32 v = max3(v_uv, store->voltage_min_uv, 1U);
+	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 5e9 * 1e6 */
+	u64 i_ua = div_u64(div_u64((u64)e->priv.peak_uw * 100,
+				   store->efficiency_pct) * PPM, v);
+	u64 dv = div_u64(i_ua * store->resistance_uohm, PPM) +
+		 GPIO_UPS_EST_TOL_NOISE_UV;
+
+	return max(gpio_ups_margin_uj(store, v_uv,
+				      (u32)min_t(u64, dv, GPIO_UPS_MAX_VOLTAGE_UV),
+				      true),
+		   4 * e->priv.fit.sigma_uj);
+}
+
 static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 				 const struct gpio_ups_est_point *raw)
 {
@@ -667,6 +712,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	}
 	est->energy_uj = min(energy, full);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
+	est->tol_uj = gpio_ups_est_tol_uj(e, est->voltage_uv);
 
 	if (e->priv.on_mains) {
 		s64 rate_uw;
@@ -731,6 +777,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	if (measured && fresh) {
 		e->priv.have_measured = true;
 		e->priv.measured_uw = p_uw;
+		e->priv.peak_uw = max(e->priv.peak_uw, p_uw);
 	}
 	/*
 	 * Exponential average, alpha = dt / (tau + dt); seeded with the first
@@ -755,6 +802,8 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->power_valid = true;
 	est->power_measured = measured;
+	est->power_declared = !measured && store->type == GPIO_UPS_STORE_BATTERY &&
+			      store->nominal_load_uw;
 	est->power_uw = p_uw;
 	est->power_avg_uw = (u32)clamp_t(s64, e->priv.avg_uw, 0, U32_MAX);
 	est->tte_valid = true;
@@ -860,6 +909,7 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 		e->priv.switch_ms = pt.t_ms;
 	}
 	e->priv.bad_run = 0;
+	e->est.seq++;
 
 	/* with a current reading, I * R is compensated: no need to skip */
 	if ((pt.has_i || pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) &&

@@ -66,6 +66,19 @@
 #define GPIO_UPS_EST_FULL_PCT		98
 #define GPIO_UPS_EST_CHARGE_PERMILLE_MIN	2
 
+/*
+ * GPIO_UPS_MAINS_SETTLE_MS: an outage ends once mains has been back this
+ *	long (or the store has measurably recharged, see the policy).  A
+ *	shorter return of mains (a flapping adapter, a power strip that pulses
+ *	it) leaves the outage open: its measured load, its time on backup and
+ *	what it has drawn carry on when mains goes again.
+ * GPIO_UPS_EST_TOL_NOISE_UV: the reading noise that the tolerance of a
+ *	published energy (gpio_ups_estimate.tol_uj) covers, on top of the
+ *	I * R step of the largest load measured in the outage.
+ */
+#define GPIO_UPS_MAINS_SETTLE_MS	10000
+#define GPIO_UPS_EST_TOL_NOISE_UV	(4 * GPIO_UPS_EST_NOISE_FLOOR_UV)
+
 #define GPIO_UPS_OCV_MAX_POINTS		32
 #define GPIO_UPS_EST_WINDOW		64	/* samples kept for the slope fit */
 
@@ -137,15 +150,24 @@ struct gpio_ups_sample {
 
 /**
  * struct gpio_ups_estimate - what the estimator knows now
+ * @seq: number of readings the estimator has taken (accepted or held back
+ *	as a possible load step); a reading handed in again has the same
+ *	@seq, so freshness never depends on the values changing
  * @energy_valid: @voltage_uv, @energy_uj and @capacity_pct are valid
  * @voltage_uv: filtered store voltage
  * @energy_uj: usable energy left (above cut-off, after converter losses)
+ * @tol_uj: how far @energy_uj may be off from reading noise
+ *	(GPIO_UPS_EST_TOL_NOISE_UV) and the I * R step of the largest load
+ *	measured in this outage: a rise smaller than this is no recharge
  * @energy_full_uj: usable energy when charged
  * @capacity_pct: @energy_uj / @energy_full_uj, 0..100
  * @power_valid: @power_uw and @power_avg_uw are valid
  * @power_uw: load power now (discharging), from V*I or the energy slope
  * @power_avg_uw: load power smoothed (time constant in the binding docs)
  * @power_measured: @power_uw comes from a measurement, not the nominal load
+ * @power_declared: @power_uw is the nominal load and no measurement will
+ *	replace it (a battery without a current channel: its open-circuit
+ *	voltage moves too little over seconds for a slope)
  * @tte_valid: @tte_s and @tte_avg_s are valid (on backup only)
  * @tte_s: time to empty at @power_uw
  * @tte_avg_s: time to empty at @power_avg_uw
@@ -155,15 +177,18 @@ struct gpio_ups_sample {
  * @full: on mains, charged and steady
  */
 struct gpio_ups_estimate {
+	u32 seq;
 	bool energy_valid;
 	u32 voltage_uv;
 	u64 energy_uj;
+	u64 tol_uj;
 	u64 energy_full_uj;
 	u32 capacity_pct;
 	bool power_valid;
 	u32 power_uw;
 	u32 power_avg_uw;
 	bool power_measured;
+	bool power_declared;
 	bool tte_valid;
 	u32 tte_s;
 	u32 tte_avg_s;
@@ -217,12 +242,14 @@ struct gpio_ups_estimator {
 		bool mains_known;
 		bool on_mains;
 		u64 switch_ms;
+		u64 mains_ms;		/* when mains last came back */
 		bool have_last;
 		struct gpio_ups_est_point last;	/* last accepted sample */
 		unsigned int bad_run;
 		struct gpio_ups_est_point bad;	/* last rate-rejected sample */
 		bool have_measured;
 		u32 measured_uw;	/* last measured load in this outage */
+		u32 peak_uw;		/* highest measured load in it */
 		bool have_avg;
 		bool avg_measured;
 		u64 avg_ms;

@@ -94,6 +94,7 @@ static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
 	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] = { "shutdown_runtime_sec", 0, 86400 },
 	[GPIO_UPS_KNOB_MAX_BACKUP_MS] = { "max_backup_time_ms", 0, 86400000 },
 	[GPIO_UPS_KNOB_FALLBACK_MS] = { "fallback_shutdown_ms", 0, 86400000 },
+	[GPIO_UPS_KNOB_MIN_LOAD_UW] = { "min_load_microwatt", 0, GPIO_UPS_MAX_POWER_UW },
 };
 
 /**
@@ -101,8 +102,8 @@ static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
  * @cfg: knobs to fill
  *
  * auto_shutdown on, shutdown_duration_ms 20000, margin_pct 150,
- * shutdown_load_pct 100,
- * fallback_ms 5000, sample_interval_ms 100, optional triggers off.
+ * shutdown_load_pct 100, fallback_ms 5000, min_load_uw 100000,
+ * sample_interval_ms 100, optional triggers off.
  */
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
 {
@@ -112,6 +113,7 @@ void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
 	cfg->margin_pct = GPIO_UPS_DEF_MARGIN_PCT;
 	cfg->shutdown_load_pct = GPIO_UPS_DEF_SHUTDOWN_LOAD_PCT;
 	cfg->fallback_ms = GPIO_UPS_DEF_FALLBACK_MS;
+	cfg->min_load_uw = GPIO_UPS_DEF_MIN_LOAD_UW;
 	cfg->sample_interval_ms = GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
 }
 
@@ -164,6 +166,8 @@ static u32 *gpio_ups_knob_field(struct gpio_ups_policy_cfg *cfg,
 		return &cfg->max_backup_ms;
 	case GPIO_UPS_KNOB_FALLBACK_MS:
 		return &cfg->fallback_ms;
+	case GPIO_UPS_KNOB_MIN_LOAD_UW:
+		return &cfg->min_load_uw;
 	default:
 		return NULL;
 	}
@@ -239,10 +243,15 @@ int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg)
 	return 0;
 }
 
-static void gpio_ups_policy_reset_outage(struct gpio_ups_policy *p)
+/* A new outage starts at now_ms: nothing of the last one is kept. */
+static void gpio_ups_policy_start_outage(struct gpio_ups_policy *p, u64 now_ms)
 {
 	memset(&p->priv, 0, sizeof(p->priv));
 	p->advice = GPIO_UPS_REASON_NONE;
+	p->untrusted = false;
+	p->backup_since_ms = now_ms;
+	p->priv.outage = true;
+	p->priv.resume_ms = now_ms;
 }
 
 /**
@@ -263,6 +272,8 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
 	p->state = on_mains ? GPIO_UPS_PSTATE_ONLINE : GPIO_UPS_PSTATE_ON_BACKUP;
 	p->backup_since_ms = now_ms;
 	p->emergency_ms = GPIO_UPS_NEVER;
+	if (!on_mains)
+		gpio_ups_policy_start_outage(p, now_ms);
 }
 
 /*
@@ -303,43 +314,51 @@ static u64 gpio_ups_add_ms(u64 t_ms, u64 d_ms)
  * energy of the last three readings (the higher of two) and the highest of
  * their powers, so one bad reading neither starts nor skews it.
  */
+/*
+ * Push a reading into a history of three, newest first; return the index
+ * of the median energy (of two, the higher).
+ */
+static unsigned int gpio_ups_push3(u64 *e, u64 *t, u32 *n, u64 energy_uj,
+				   u64 now_ms)
+{
+	bool ge01, ge12, ge02;
+
+	e[2] = e[1];
+	t[2] = t[1];
+	e[1] = e[0];
+	t[1] = t[0];
+	e[0] = energy_uj;
+	t[0] = now_ms;
+	*n = min(*n + 1, 3U);
+	if (*n == 1)
+		return 0;
+	if (*n == 2)
+		return e[1] > e[0];
+	ge01 = e[0] >= e[1];
+	ge12 = e[1] >= e[2];
+	ge02 = e[0] >= e[2];
+	if (ge01 == ge12)
+		return 1;
+	return ge01 != ge02 ? 0 : 2;
+}
+
 static void gpio_ups_policy_record(struct gpio_ups_policy *p, u64 now_ms,
 				   u64 energy_uj, u32 power_uw)
 {
 	u64 *e = p->priv.dr_energy_uj, *t = p->priv.dr_ms;
 	u32 *pw = p->priv.dr_power_uw;
-	unsigned int n, m = 0, i;
+	unsigned int m, i;
 
-	for (i = 2; i > 0; i--) {
-		e[i] = e[i - 1];
-		t[i] = t[i - 1];
-		pw[i] = pw[i - 1];
-	}
-	e[0] = energy_uj;
-	t[0] = now_ms;
+	pw[2] = pw[1];
+	pw[1] = pw[0];
 	pw[0] = power_uw;
-	n = min(p->priv.dr_n + 1, 3U);
-	p->priv.dr_n = n;
+	m = gpio_ups_push3(e, t, &p->priv.dr_n, energy_uj, now_ms);
 	p->priv.had_measured = true;
 	p->priv.last_valid_ms = now_ms;
-	if (n == 2) {
-		m = e[1] > e[0];
-	} else if (n == 3) {
-		/* the index of the median energy */
-		bool ge01 = e[0] >= e[1], ge12 = e[1] >= e[2];
-		bool ge02 = e[0] >= e[2];
-
-		if (ge01 == ge12)
-			m = 1;
-		else if (ge01 != ge02)
-			m = 0;
-		else
-			m = 2;
-	}
 	p->priv.last_energy_uj = e[m];
 	p->priv.dr_base_ms = t[m];
 	p->priv.last_power_uw = pw[0];
-	for (i = 1; i < n; i++)
+	for (i = 1; i < p->priv.dr_n; i++)
 		p->priv.last_power_uw = max(p->priv.last_power_uw, pw[i]);
 }
 
@@ -370,25 +389,120 @@ static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)
 }
 
 /*
- * A reading counts once: an estimate identical to the last one seen is the
- * same reading handed in again (a timer or line change between samples, or
- * a failed ADC read before the driver drops the estimate), not a new one.
+ * A reading counts once: an estimate with the sequence number of the last
+ * one seen is the same reading handed in again (a timer or line change
+ * between samples, a failed or hung ADC read), not a new one.  Steady,
+ * identical readings are new readings.
  */
 static bool gpio_ups_est_fresh(struct gpio_ups_policy *p,
 			       const struct gpio_ups_estimate *est)
 {
-	bool fresh = !p->priv.have_seen ||
-		     est->energy_uj != p->priv.seen_energy_uj ||
-		     est->power_uw != p->priv.seen_power_uw ||
-		     est->power_avg_uw != p->priv.seen_power_avg_uw ||
-		     est->capacity_pct != p->priv.seen_capacity_pct;
+	bool fresh = !p->priv.have_seen || est->seq != p->priv.seen_seq;
 
 	p->priv.have_seen = true;
-	p->priv.seen_energy_uj = est->energy_uj;
-	p->priv.seen_power_uw = est->power_uw;
-	p->priv.seen_power_avg_uw = est->power_avg_uw;
-	p->priv.seen_capacity_pct = est->capacity_pct;
+	p->priv.seen_seq = est->seq;
 	return fresh;
+}
+
+/* Load that dead reckoning assumes: the margin on the last trusted one. */
+static u32 gpio_ups_dr_power_uw(const struct gpio_ups_policy *p)
+{
+	return min_t(u64, div_u64(mul_u32_u32(p->priv.last_power_uw,
+					      GPIO_UPS_POLICY_DR_LOAD_PCT), 100),
+		     U32_MAX);
+}
+
+/* Energy left at now_ms from energy_uj at t_ms, at the dead-reckoning load. */
+static u64 gpio_ups_dr_energy_uj(const struct gpio_ups_policy *p,
+				 u64 energy_uj, u64 t_ms, u64 now_ms)
+{
+	u64 dt_ms = now_ms > t_ms ? min_t(u64, now_ms - t_ms, U32_MAX) : 0;
+	/* < 2^32 ms * 2^32 uW */
+	u64 used_uj = div_u64(dt_ms * gpio_ups_dr_power_uw(p), 1000);
+
+	return energy_uj > used_uj ? energy_uj - used_uj : 0;
+}
+
+/* Time on backup in this outage; returns of mains do not count. */
+static u64 gpio_ups_backup_ms(const struct gpio_ups_policy *p, u64 now_ms)
+{
+	return p->priv.backup_ms +
+	       (now_ms > p->priv.resume_ms ? now_ms - p->priv.resume_ms : 0);
+}
+
+/* When the time on backup reaches dur_ms, if the store stays on backup. */
+static u64 gpio_ups_backup_deadline(const struct gpio_ups_policy *p,
+				    u64 dur_ms)
+{
+	return gpio_ups_add_ms(p->priv.resume_ms,
+			       dur_ms > p->priv.backup_ms ?
+			       dur_ms - p->priv.backup_ms : 0);
+}
+
+/* Least drain the store must show on backup, in uW. */
+static u32 gpio_ups_floor_uw(const struct gpio_ups_policy *p)
+{
+	return max_t(u32, p->cfg.min_load_uw,
+		     div_u64(mul_u32_u32(p->priv.peak_power_uw,
+					 GPIO_UPS_POLICY_FLOOR_PCT), 100));
+}
+
+/*
+ * Readings are checked against physics before they are believed: on backup
+ * the store loses at least gpio_ups_floor_uw().  The ceiling is the anchor
+ * (the last median of three readings that was below the ceiling) less the
+ * floor load since then; a reading above the ceiling by more than its
+ * tolerance is
+ * implausible, and GPIO_UPS_POLICY_SUSPECT_RUN of them in a row mark the
+ * readings untrusted for the rest of the outage (a frozen ADC, a divider
+ * that reads the regulated output, a floating input).  The dead-reckoning
+ * base then moves back to the anchor if that is lower.
+ *
+ * Return: true when the reading is plausible.
+ */
+static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
+			       const struct gpio_ups_estimate *est)
+{
+	u64 drop, ceiling, *e = p->priv.ck_energy_uj, *t = p->priv.ck_ms;
+	unsigned int m;
+
+	if (p->untrusted)
+		return false;
+	m = gpio_ups_push3(e, t, &p->priv.ck_n, est->energy_uj, now_ms);
+	if (!p->priv.have_anchor) {
+		p->priv.have_anchor = true;
+		p->priv.anchor_energy_uj = est->energy_uj;
+		p->priv.anchor_ms = now_ms;
+		return true;
+	}
+	/* <= 8.6e7 ms a day * 5e7 uW */
+	drop = div_u64((now_ms - p->priv.anchor_ms) * gpio_ups_floor_uw(p),
+		       1000);
+	ceiling = p->priv.anchor_energy_uj > drop ?
+		  p->priv.anchor_energy_uj - drop : 0;
+	/* the median reading moves the anchor: a lone low one cannot */
+	if (e[m] < ceiling && t[m] >= p->priv.anchor_ms) {
+		p->priv.anchor_energy_uj = e[m];
+		p->priv.anchor_ms = t[m];
+		drop = div_u64((now_ms - t[m]) * gpio_ups_floor_uw(p), 1000);
+		ceiling = e[m] > drop ? e[m] - drop : 0;
+	}
+	if (est->energy_uj <= ceiling + est->tol_uj) {
+		p->priv.suspect_run = 0;
+		return true;
+	}
+	if (++p->priv.suspect_run < GPIO_UPS_POLICY_SUSPECT_RUN)
+		return false;
+	p->untrusted = true;
+	if (p->priv.had_measured &&
+	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
+				  p->priv.anchor_ms, now_ms) <
+	    gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
+				  p->priv.dr_base_ms, now_ms)) {
+		p->priv.last_energy_uj = p->priv.anchor_energy_uj;
+		p->priv.dr_base_ms = p->priv.anchor_ms;
+	}
+	return false;
 }
 
 /*
@@ -438,8 +552,9 @@ static void gpio_ups_policy_rearm(struct gpio_ups_policy *p,
 	u32 power_uw, measured_uw;
 	bool settled;
 
-	if (in->on_mains || !est || !est->energy_valid || !est->power_valid ||
-	    !est->power_measured || !gpio_ups_est_fresh(p, est))
+	if (in->on_mains || p->untrusted || !est || !est->energy_valid ||
+	    !est->power_valid || !est->power_measured ||
+	    !gpio_ups_est_fresh(p, est))
 		return;
 	settled = now >= p->commit_ms + GPIO_UPS_POLICY_SD_MEASURE_MS;
 	if (settled && !p->priv.sd_have_base) {
@@ -497,6 +612,100 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 	d->emergency_ms = p->emergency_ms;
 }
 
+/* Triggers 1, 3 and 4: one history slot per fresh reading. */
+static void gpio_ups_policy_vote(struct gpio_ups_policy *p,
+				 const struct gpio_ups_estimate *est,
+				 bool trusted, u32 power_uw, u32 lookahead_ms)
+{
+	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
+	u8 bits = 0;
+	unsigned int i;
+
+	if (trusted && cfg->shutdown_capacity_pct &&
+	    est->capacity_pct <= cfg->shutdown_capacity_pct)
+		bits |= (1U << GPIO_UPS_HIST_CAPACITY);
+	if (trusted && power_uw) {
+		u64 tte_s = div_u64(est->energy_uj, power_uw);
+
+		if (est->energy_uj <=
+		    gpio_ups_reserve_uj(cfg, power_uw, lookahead_ms))
+			bits |= (1U << GPIO_UPS_HIST_RESERVE);
+		if (est->tte_valid)
+			tte_s = min_t(u64, tte_s,
+				      min(est->tte_s, est->tte_avg_s));
+		if (cfg->shutdown_runtime_s && tte_s < cfg->shutdown_runtime_s)
+			bits |= (1U << GPIO_UPS_HIST_RUNTIME);
+	}
+	for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++)
+		p->priv.hist[i] = (p->priv.hist[i] << 1) | ((bits >> i) & 1);
+}
+
+/*
+ * Trigger 6, without a trusted measurement now: dead reckoning from the
+ * last trusted readings of the outage (no time limit: the energy and load
+ * were known), else the fallback timer on the time spent on backup.
+ * Returns the trigger's deadline and its reason; fills in the energy and
+ * load the commit would be taken on when the caller has none.
+ */
+static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
+				      bool power_ok, u32 lookahead_ms,
+				      enum gpio_ups_reason *why,
+				      bool *have_energy, u64 *energy_uj,
+				      u32 *power_uw)
+{
+	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
+	u64 e = p->priv.last_energy_uj;
+	u32 pw;
+
+	if (!p->priv.had_measured) {
+		*why = GPIO_UPS_REASON_FALLBACK;
+		/* a provisional (nominal) load gets the grace period */
+		if (power_ok && !p->untrusted)
+			return gpio_ups_backup_deadline(p,
+					max(cfg->fallback_ms,
+					    GPIO_UPS_POLICY_POWER_GRACE_MS));
+		return gpio_ups_backup_deadline(p, cfg->fallback_ms);
+	}
+	*why = GPIO_UPS_REASON_DEAD_RECKONING;
+	pw = gpio_ups_dr_power_uw(p);
+	if (!*have_energy) {
+		/* the running load as last measured; the energy with margin */
+		*have_energy = true;
+		*power_uw = p->priv.last_power_uw;
+		*energy_uj = gpio_ups_dr_energy_uj(p, e, p->priv.dr_base_ms,
+						   now);
+	}
+	return gpio_ups_add_ms(p->priv.dr_base_ms,
+			       gpio_ups_ms_to(e, gpio_ups_reserve_uj(cfg, pw,
+								     lookahead_ms),
+					      pw));
+}
+
+/* The first trigger that holds, in the documented order. */
+static enum gpio_ups_reason gpio_ups_policy_triggers(struct gpio_ups_policy *p,
+						     const struct gpio_ups_policy_input *in,
+						     u64 *next)
+{
+	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
+	u64 deadline;
+
+	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RESERVE]))
+		return GPIO_UPS_REASON_RESERVE;
+	if (in->low_battery)
+		return GPIO_UPS_REASON_LOW_BATTERY;
+	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_CAPACITY]))
+		return GPIO_UPS_REASON_CAPACITY;
+	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RUNTIME]))
+		return GPIO_UPS_REASON_RUNTIME;
+	if (cfg->max_backup_ms) {
+		deadline = gpio_ups_backup_deadline(p, cfg->max_backup_ms);
+		if (in->now_ms >= deadline)
+			return GPIO_UPS_REASON_MAX_BACKUP;
+		*next = min(*next, deadline);
+	}
+	return GPIO_UPS_REASON_NONE;
+}
+
 static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 				 const struct gpio_ups_policy_input *in,
 				 struct gpio_ups_decision *d)
@@ -504,19 +713,19 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
 	const struct gpio_ups_estimate *est = in->est;
 	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline;
-	enum gpio_ups_reason reason = GPIO_UPS_REASON_NONE;
-	bool energy_ok, power_ok, measured, fresh, have_energy = false;
+	enum gpio_ups_reason reason, why;
+	bool power_ok, measured, fresh, trusted, have_energy = false;
 	u32 interval, lookahead, power_uw = 0;
 	u64 energy_uj = 0;
-	u8 bits = 0;
-	unsigned int i;
 
-	energy_ok = est && est->energy_valid;
-	power_ok = energy_ok && est->power_valid &&
-		   max(est->power_uw, est->power_avg_uw) > 0;
-	fresh = energy_ok && gpio_ups_est_fresh(p, est);
-	/* a reading handed in again is no new measurement */
-	measured = power_ok && est->power_measured && fresh;
+	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
+	trusted = fresh && gpio_ups_plausible(p, now, est);
+	/* a load below the floor on backup is no measurement */
+	power_ok = est && est->energy_valid && est->power_valid &&
+		   max(est->power_uw, est->power_avg_uw) >=
+		   max(cfg->min_load_uw, 1U);
+	measured = trusted && power_ok &&
+		   (est->power_measured || est->power_declared);
 
 	/*
 	 * Sampling interval, as configured or as seen between two readings
@@ -534,91 +743,28 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	interval = max(interval, p->priv.gap_ms);
 	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
 
-	if (fresh && cfg->shutdown_capacity_pct &&
-	    est->capacity_pct <= cfg->shutdown_capacity_pct)
-		bits |= (1U << GPIO_UPS_HIST_CAPACITY);
-	if (fresh && power_ok) {
-		u64 tte_s;
-
+	if (trusted && power_ok) {
 		power_uw = max(est->power_uw, est->power_avg_uw);
 		energy_uj = est->energy_uj;
 		have_energy = true;
-		if (energy_uj <= gpio_ups_reserve_uj(cfg, power_uw, lookahead))
-			bits |= (1U << GPIO_UPS_HIST_RESERVE);
-		tte_s = div_u64(energy_uj, power_uw);
-		if (est->tte_valid)
-			tte_s = min_t(u64, tte_s,
-				      min(est->tte_s, est->tte_avg_s));
-		if (cfg->shutdown_runtime_s && tte_s < cfg->shutdown_runtime_s)
-			bits |= (1U << GPIO_UPS_HIST_RUNTIME);
 	}
-
-	/* one history slot per fresh reading */
 	if (fresh)
-		for (i = 0; i < ARRAY_SIZE(p->priv.hist); i++)
-			p->priv.hist[i] = (p->priv.hist[i] << 1) |
-					  ((bits >> i) & 1);
-
-	if (measured)
+		gpio_ups_policy_vote(p, est, trusted, power_uw, lookahead);
+	if (measured) {
 		gpio_ups_policy_record(p, now, energy_uj, power_uw);
-
-	/* 1. energy reserve */
-	if (gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RESERVE]))
-		reason = GPIO_UPS_REASON_RESERVE;
-	/* 2. low-battery line */
-	if (!reason && in->low_battery)
-		reason = GPIO_UPS_REASON_LOW_BATTERY;
-	/* 3. capacity */
-	if (!reason && gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_CAPACITY]))
-		reason = GPIO_UPS_REASON_CAPACITY;
-	/* 4. time to empty */
-	if (!reason && gpio_ups_confirmed(p->priv.hist[GPIO_UPS_HIST_RUNTIME]))
-		reason = GPIO_UPS_REASON_RUNTIME;
-	/* 5. time on backup */
-	if (cfg->max_backup_ms) {
-		deadline = gpio_ups_add_ms(p->backup_since_ms, cfg->max_backup_ms);
-		if (now >= deadline) {
-			if (!reason)
-				reason = GPIO_UPS_REASON_MAX_BACKUP;
-		} else {
-			next = min(next, deadline);
-		}
+		p->priv.peak_power_uw = max(p->priv.peak_power_uw, power_uw);
 	}
-	/* 6. no usable estimate: fallback timer, dead reckoning */
+
+	reason = gpio_ups_policy_triggers(p, in, &next);
 	if (!measured) {
-		if (p->priv.had_measured) {
-			u32 pw = p->priv.last_power_uw;
-			u64 e = p->priv.last_energy_uj;
-			u64 t_dr = gpio_ups_add_ms(p->priv.dr_base_ms,
-				gpio_ups_ms_to(e,
-					       gpio_ups_reserve_uj(cfg, pw, lookahead),
-					       pw));
-
-			deadline = min(t_dr,
-				       gpio_ups_add_ms(p->priv.last_valid_ms,
-						       cfg->fallback_ms));
-			if (!have_energy) {
-				u64 used = div_u64((now - p->priv.dr_base_ms) *
-						   pw, 1000);
-
-				have_energy = true;
-				power_uw = pw;
-				energy_uj = e > used ? e - used : 0;
-			}
-		} else if (power_ok) {
-			deadline = gpio_ups_add_ms(p->backup_since_ms,
-						   max(cfg->fallback_ms,
-						       GPIO_UPS_POLICY_POWER_GRACE_MS));
-		} else {
-			deadline = gpio_ups_add_ms(p->backup_since_ms,
-						   cfg->fallback_ms);
-		}
-		if (now >= deadline) {
-			if (!reason)
-				reason = GPIO_UPS_REASON_FALLBACK;
-		} else {
+		deadline = gpio_ups_policy_unmeasured(p, now, power_ok,
+						      lookahead, &why,
+						      &have_energy, &energy_uj,
+						      &power_uw);
+		if (now < deadline)
 			next = min(next, deadline);
-		}
+		else if (!reason)
+			reason = why;
 	}
 
 	if (reason && cfg->auto_shutdown) {
@@ -632,6 +778,43 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	}
 	d->reason = reason;
 	d->next_eval_ms = next;
+}
+
+/* An outage ends once mains has held GPIO_UPS_MAINS_SETTLE_MS. */
+static void gpio_ups_policy_on_mains(struct gpio_ups_policy *p, u64 now_ms,
+				     struct gpio_ups_decision *d)
+{
+	if (p->state != GPIO_UPS_PSTATE_ONLINE) {
+		/* reported at once; the outage stays open for now */
+		p->state = GPIO_UPS_PSTATE_ONLINE;
+		p->advice = GPIO_UPS_REASON_NONE;
+		p->priv.backup_ms = gpio_ups_backup_ms(p, now_ms);
+		p->priv.mains_since_ms = now_ms;
+		d->state_changed = true;
+	}
+	if (p->priv.outage &&
+	    now_ms >= p->priv.mains_since_ms + GPIO_UPS_MAINS_SETTLE_MS)
+		p->priv.outage = false;
+}
+
+/* Mains is gone: a new outage, or the open one goes on. */
+static void gpio_ups_policy_on_backup(struct gpio_ups_policy *p, u64 now_ms,
+				      struct gpio_ups_decision *d)
+{
+	if (p->state != GPIO_UPS_PSTATE_ONLINE)
+		return;
+	p->state = GPIO_UPS_PSTATE_ON_BACKUP;
+	d->state_changed = true;
+	if (!p->priv.outage ||
+	    now_ms >= p->priv.mains_since_ms + GPIO_UPS_MAINS_SETTLE_MS) {
+		gpio_ups_policy_start_outage(p, now_ms);
+		return;
+	}
+	/* the anchor restarts: the charger may have added energy */
+	p->priv.resume_ms = now_ms;
+	p->priv.have_anchor = false;
+	p->priv.ck_n = 0;
+	p->priv.suspect_run = 0;
 }
 
 /**
@@ -662,19 +845,10 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 		return;
 	}
 	if (in->on_mains) {
-		if (p->state != GPIO_UPS_PSTATE_ONLINE) {
-			p->state = GPIO_UPS_PSTATE_ONLINE;
-			gpio_ups_policy_reset_outage(p);
-			d->state_changed = true;
-		}
+		gpio_ups_policy_on_mains(p, in->now_ms, d);
 		return;
 	}
-	if (p->state == GPIO_UPS_PSTATE_ONLINE) {
-		p->state = GPIO_UPS_PSTATE_ON_BACKUP;
-		p->backup_since_ms = in->now_ms;
-		gpio_ups_policy_reset_outage(p);
-		d->state_changed = true;
-	}
+	gpio_ups_policy_on_backup(p, in->now_ms, d);
 	gpio_ups_policy_eval(p, in, d);
 }
 
@@ -708,6 +882,31 @@ int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
 	st->load_pct = min_t(u64, div_u64((u64)power_uw * 100 +
 					  st->commit_power_uw - 1,
 					  st->commit_power_uw), U32_MAX);
+	return 0;
+}
+
+/**
+ * gpio_ups_policy_dead_reckoning() - the energy the policy reckons with
+ * @p: policy
+ * @now_ms: time
+ * @energy_uj: usable energy left by dead reckoning
+ * @power_uw: the load it assumes (GPIO_UPS_POLICY_DR_LOAD_PCT of the last
+ *	trusted one)
+ *
+ * What the policy goes by on backup when the readings are lost or
+ * untrusted: the last trusted energy of the outage less the assumed load
+ * since.
+ *
+ * Return: 0, or -ENODATA on mains or before a trusted measurement.
+ */
+int gpio_ups_policy_dead_reckoning(const struct gpio_ups_policy *p,
+				   u64 now_ms, u64 *energy_uj, u32 *power_uw)
+{
+	if (p->state == GPIO_UPS_PSTATE_ONLINE || !p->priv.had_measured)
+		return -ENODATA;
+	*power_uw = gpio_ups_dr_power_uw(p);
+	*energy_uj = gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
+					   p->priv.dr_base_ms, now_ms);
 	return 0;
 }
 
@@ -746,6 +945,7 @@ const char *gpio_ups_reason_name(enum gpio_ups_reason reason)
 		[GPIO_UPS_REASON_RUNTIME] = "runtime",
 		[GPIO_UPS_REASON_MAX_BACKUP] = "max-backup-time",
 		[GPIO_UPS_REASON_FALLBACK] = "fallback-timer",
+		[GPIO_UPS_REASON_DEAD_RECKONING] = "dead-reckoning",
 	};
 
 	if ((unsigned int)reason >= ARRAY_SIZE(names))

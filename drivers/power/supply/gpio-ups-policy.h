@@ -40,6 +40,16 @@
  *	it is the higher of the estimator's instant power and the load
  *	measured from the energy drawn since the first reading after this
  *	time (once that spans this long too).
+ * GPIO_UPS_POLICY_DR_LOAD_PCT: dead reckoning (the ADC failed, hung or
+ *	its readings stopped following the store) assumes this share of the
+ *	highest of the last trusted load figures: the margin for a load that
+ *	rises while nothing measures it.
+ * GPIO_UPS_POLICY_FLOOR_PCT: on backup the store must lose energy at
+ *	least at the floor, the higher of min_load_uw and this share of the
+ *	highest load measured in the outage; readings that say otherwise are
+ *	implausible.
+ * GPIO_UPS_POLICY_SUSPECT_RUN: implausible readings in a row after which
+ *	the readings are untrusted for the rest of the outage.
  */
 #define GPIO_UPS_POLICY_POWER_GRACE_MS		10000U
 #define GPIO_UPS_POLICY_EMERGENCY_LEAD_MS	2000U
@@ -47,6 +57,9 @@
 #define GPIO_UPS_POLICY_CONFIRM			2U
 #define GPIO_UPS_POLICY_WINDOW			3U
 #define GPIO_UPS_POLICY_SD_MEASURE_MS		1000U
+#define GPIO_UPS_POLICY_DR_LOAD_PCT		125U
+#define GPIO_UPS_POLICY_FLOOR_PCT		10U
+#define GPIO_UPS_POLICY_SUSPECT_RUN		3U
 
 /* Defaults (binding YAML) */
 #define GPIO_UPS_DEF_SHUTDOWN_DURATION_MS	20000U
@@ -54,6 +67,7 @@
 #define GPIO_UPS_DEF_SHUTDOWN_LOAD_PCT		100U
 #define GPIO_UPS_DEF_FALLBACK_MS		5000U
 #define GPIO_UPS_DEF_SAMPLE_INTERVAL_MS		100U
+#define GPIO_UPS_DEF_MIN_LOAD_UW		100000U
 
 enum gpio_ups_pstate {
 	GPIO_UPS_PSTATE_ONLINE,
@@ -69,6 +83,8 @@ enum gpio_ups_reason {
 	GPIO_UPS_REASON_RUNTIME,	/* time to empty below shutdown-runtime-sec */
 	GPIO_UPS_REASON_MAX_BACKUP,	/* max-backup-time-ms on backup */
 	GPIO_UPS_REASON_FALLBACK,	/* no estimate: fallback timer */
+	/* readings lost or untrusted: the reckoned energy hit the reserve */
+	GPIO_UPS_REASON_DEAD_RECKONING,
 };
 
 /**
@@ -81,6 +97,7 @@ enum gpio_ups_reason {
  * @GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S: shutdown_runtime_sec, 0..86400
  * @GPIO_UPS_KNOB_MAX_BACKUP_MS: max_backup_time_ms, 0..86400000
  * @GPIO_UPS_KNOB_FALLBACK_MS: fallback_shutdown_ms, 0..86400000
+ * @GPIO_UPS_KNOB_MIN_LOAD_UW: min_load_microwatt, 0..50000000
  * @GPIO_UPS_KNOB_COUNT: number of knobs
  */
 enum gpio_ups_knob {
@@ -92,6 +109,7 @@ enum gpio_ups_knob {
 	GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S,
 	GPIO_UPS_KNOB_MAX_BACKUP_MS,
 	GPIO_UPS_KNOB_FALLBACK_MS,
+	GPIO_UPS_KNOB_MIN_LOAD_UW,
 	GPIO_UPS_KNOB_COUNT,
 };
 
@@ -108,6 +126,9 @@ enum gpio_ups_knob {
  * @shutdown_runtime_s: commit when time to empty drops below, 0 = off
  * @max_backup_ms: commit after this long on backup, 0 = off
  * @fallback_ms: commit after this long on backup while no estimate exists
+ * @min_load_uw: the least the host draws on backup: readings that show
+ *	less drain are implausible (see GPIO_UPS_POLICY_FLOOR_PCT), and a
+ *	load figure below it is no measurement
  * @sample_interval_ms: interval at which the driver feeds estimates on
  *	backup (sample-interval-ms); 0 means GPIO_UPS_DEF_SAMPLE_INTERVAL_MS
  */
@@ -120,6 +141,7 @@ struct gpio_ups_policy_cfg {
 	u32 shutdown_runtime_s;
 	u32 max_backup_ms;
 	u32 fallback_ms;
+	u32 min_load_uw;
 	u32 sample_interval_ms;
 };
 
@@ -170,7 +192,11 @@ struct gpio_ups_decision {
  * @reason: why the policy committed (valid in GPIO_UPS_PSTATE_COMMITTED)
  * @advice: on backup, the reason the policy would commit now if
  *	auto_shutdown were on (GPIO_UPS_REASON_NONE otherwise)
- * @backup_since_ms: when the current outage started
+ * @backup_since_ms: when the current outage started; returns of mains
+ *	shorter than GPIO_UPS_MAINS_SETTLE_MS do not end an outage
+ * @untrusted: in this outage the readings stopped following the store (or
+ *	a load below min_load_uw was all they showed): they are ignored and
+ *	the energy is dead-reckoned
  * @commit_ms: when the policy committed
  * @emergency_ms: emergency power-off deadline after commit
  * @priv: implementation state
@@ -181,6 +207,7 @@ struct gpio_ups_policy {
 	enum gpio_ups_reason reason;
 	enum gpio_ups_reason advice;
 	u64 backup_since_ms;
+	bool untrusted;
 	u64 commit_ms;
 	u64 emergency_ms;
 	struct {
@@ -198,11 +225,20 @@ struct gpio_ups_policy {
 		u32 dr_n;
 		u64 dr_base_ms;		/* time of the base energy */
 		u64 emergency_cand_ms;	/* last reading's emergency deadline */
-		bool have_seen;		/* seen_* hold the last estimate */
-		u64 seen_energy_uj;
-		u32 seen_power_uw;
-		u32 seen_power_avg_uw;
-		u32 seen_capacity_pct;
+		bool have_seen;		/* seen_seq holds the last reading */
+		u32 seen_seq;
+		bool outage;		/* an outage is open (maybe on mains) */
+		u64 mains_since_ms;	/* mains back, outage still open */
+		u64 resume_ms;		/* start of this stretch on backup */
+		u64 backup_ms;		/* earlier stretches of the outage */
+		u32 peak_power_uw;	/* highest trusted load in the outage */
+		bool have_anchor;	/* energy ceiling: anchor_* minus */
+		u64 anchor_energy_uj;	/* the floor load since anchor_ms */
+		u64 anchor_ms;
+		u64 ck_energy_uj[3];	/* last fresh readings, newest first */
+		u64 ck_ms[3];
+		u32 ck_n;
+		u32 suspect_run;	/* implausible readings in a row */
 		u32 sd_commit_power_uw;	/* load the commit was on, 0: none */
 		bool sd_have_base;	/* first settled reading after it */
 		u64 sd_base_energy_uj;
@@ -246,6 +282,8 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 			  struct gpio_ups_decision *d);
 int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
 				   struct gpio_ups_shutdown_stats *st);
+int gpio_ups_policy_dead_reckoning(const struct gpio_ups_policy *p,
+				   u64 now_ms, u64 *energy_uj, u32 *power_uw);
 const char *gpio_ups_pstate_name(enum gpio_ups_pstate state);
 const char *gpio_ups_reason_name(enum gpio_ups_reason reason);
 
