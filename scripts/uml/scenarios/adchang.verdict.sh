@@ -12,11 +12,11 @@
 scn_name="system: ADC read hung at power-off: shutdown line asserted, one orderly power-off, no brownout"
 scn_boot() {
 	scn_dtb "$1.dtb" -- initial-microvolt=3600000 charge-current-microamp=0 || return
-	boot 70 "$1.dtb" "$1" adchang -e G_HANG_AFTER_S=1 -e G_WAIT_S=30 \
+	boot 45 "$1.dtb" "$1" adchang -e G_HANG_AFTER_S=1 -e G_WAIT_S=30 \
 		-e G_SHUTDOWN_WAIT_S=6
 }
 scn_judge() {
-	local R=$1 down rep asserted hung bo
+	local R=$1 down rep asserted hung bo line
 	hung=$(grep -o 'ADC read hangs (adc_hang).*' "$R/console.log" 2>/dev/null | head -n1)
 	down=$(grep -o 'sim-hat: going down (power-off):.*' "$R/console.log" 2>/dev/null | head -n1)
 	rep=$(poweroff_report "$R")
@@ -33,5 +33,12 @@ scn_judge() {
 		echo "the store ran dry before the power-off finished: $bo"
 	fi
 	outage_judge "$R"
-	echo "$(cat "$R/figures" 2>/dev/null); ${hung:+ADC read hung; }power-off started: ${down:-never}; ${asserted:-${rep:+line at power-off: shutdown_line=$(field "$rep" shutdown_line)}}" > "$R/figures"
+	if [ -n "$asserted" ]; then
+		line="$asserted"
+	elif [ -n "$rep" ]; then
+		line="shutdown_line=$(field "$rep" shutdown_line) at power-off"
+	else
+		line="shutdown line not asserted"
+	fi
+	echo "$(cat "$R/figures" 2>/dev/null); ${hung:+ADC read hung; }${down:-power-off never started}; $line" > "$R/figures"
 }
