@@ -12,6 +12,9 @@
 #   hung     long outage whose shutdown never finishes
 #   board-*  the outage scenario on each board overlay of dts/ (seeds 001,
 #            002, 003)
+# and every scripts/uml/scenarios/*.verdict.sh: a scenario that carries its
+# own boot and verdict (flapping mains, frozen / lost / hung ADC; see
+# scripts/uml/host-lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -33,10 +36,17 @@ boards=(
 	"002:gpio-ups-ltc4041"
 	"003:gpio-ups-ltc4041-stm32"
 )
+own=()
+for f in "$UML"/scenarios/*.verdict.sh; do
+	[ -f "$f" ] && own+=("$f")
+done
+# own_name FILE: the check name a scenario's verdict file declares
+own_name() { ( scn_name=; . "$1"; echo "${scn_name:-system: $(basename "$1" .verdict.sh) (no scn_name)}" ); }
 all_skip() {
-	local n b
+	local n b f
 	for n in "${names[@]}"; do skip "$n" "$1"; done
 	for b in "${boards[@]}"; do skip "system: board seed ${b%%:*} (${b#*:}): outage" "$1"; done
+	for f in "${own[@]}"; do skip "$(own_name "$f")" "$1"; done
 	exit 0
 }
 
@@ -44,64 +54,15 @@ all_skip() {
 	all_skip "drivers/power/supply/gpio-ups-drv.c is not there yet"
 if ! "$UML/build-kernel.sh" >&2 || ! bin=$("$UML/build-modules.sh"); then
 	for n in "${names[@]}"; do fail "$n" "UML kernel or module build failed (see the step log)"; done
+	for f in "${own[@]}"; do fail "$(own_name "$f")" "UML kernel or module build failed (see the step log)"; done
 	exit 1
 fi
 [ -f "$bin/gpio-ups.ko" ] || { fail "${names[0]}" "gpio-ups.ko not built"; exit 1; }
 
 rc=0
 export UML_SIM_PREBUILT=1
-# ---- helpers over a run directory -------------------------------------------
-# kernel_problems DIR: oops/KASAN/WARN/BUG lines of the console log
-kernel_problems() {
-	grep -E 'BUG:|WARNING:|Oops|KASAN|Kernel panic|general protection|Call Trace|UBSAN|refcount_t:' \
-		"$1/console.log" 2>/dev/null | head -n 8
-}
-# mark DIR NAME: time of a scenario mark
-mark_t() { awk -v n="$2" '$2 == n { print $1; exit }' "$1/marks" 2>/dev/null; }
-mark_line() { awk -v n="$2" '$2 == n { print; exit }' "$1/marks" 2>/dev/null; }
-# uevents DIR FROM TO: uevent lines with FROM <= t < TO
-uevents() { awk -v a="$2" -v b="$3" '$1 >= a && $1 < b' "$1/uevents.log" 2>/dev/null; }
-# loss / return events in uevent lines on stdin
-is_loss() { grep -E 'POWER_SUPPLY_ONLINE=0|POWER_SUPPLY_STATUS=Discharging'; }
-is_return() { grep -E 'POWER_SUPPLY_ONLINE=1|POWER_SUPPLY_STATUS=(Charging|Full|Not charging)'; }
-ncalls() { [ -f "$1/poweroff-calls" ] && wc -l < "$1/poweroff-calls" || echo 0; }
-# field LINE KEY: value of KEY=... in a status line
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1"; }
-poweroff_report() { grep -o 'sim-hat: power-off:.*' "$1/console.log" 2>/dev/null | tail -n1; }
-restart_report() { grep -o 'sim-hat: restart:.*' "$1/console.log" 2>/dev/null | tail -n1; }
-ups_prop() { fdtget -t u "$1" /gpio-ups "$2" 2>/dev/null || echo "$3"; }
-# verdict NAME DIR REASON...: PASS if no reason and a clean kernel log
-verdict() {
-	local name=$1 dir=$2 probs
-	shift 2
-	probs=$(kernel_problems "$dir")
-	[ -z "$probs" ] || set -- "$@" "kernel log ($dir/console.log):" "$probs"
-	if [ $# -eq 0 ]; then
-		pass "$name"
-	else
-		fail "$name" "$@"
-		rc=1
-	fi
-}
-# energy_ok CALL_LINE DURATION_MS [LOAD_PCT]: usable energy at the call
-# covers the shutdown duration at LOAD_PCT (default 100) of the load then;
-# prints a reason if not
-energy_ok() {
-	local u l
-	u=$(field "$1" usable_uj) l=$(field "$1" load_uw)
-	[ -n "$u" ] && [ -n "$l" ] || { echo "no store state recorded at the poweroff_cmd call"; return; }
-	l=$(( l * ${3:-100} / 100 ))
-	if [ "$u" -lt $(( l * $2 / 1000 )) ]; then
-		echo "orderly_poweroff started with $((u / 1000)) mJ usable, the ${2} ms shutdown at $((l / 1000)) mW needs $(( l * $2 / 1000000 )) mJ"
-	fi
-}
-boot() { # boot TIMEOUT DTB DIR SCENARIO [-e K=V...]
-	local t=$1 dtb=$2 dir=$3 scn=$4
-	shift 4
-	log "=== boot $scn ($dir)"
-	"$UML/boot.sh" -t "$t" "$@" "$dtb" "$dir" "$scn" >&2
-	log "=== exit status $?"
-}
+# helpers over run directories, the boot helper and the verdict
+. "$UML/host-lib.sh"
 
 # ---- boards ------------------------------------------------------------------
 # per board: simulated store set-up for a short run (the overlays describe
@@ -157,11 +118,24 @@ chain_c() {
 	boot_board gpio-ups-sla
 	boot_board gpio-ups-ltc4041
 }
+# the scenarios with their own verdict file, in two more chains
+own_boot() { # own_boot FILE...
+	local f
+	for f in "$@"; do
+		( . "$f"; scn_boot "$D/$(basename "$f" .verdict.sh)" )
+	done
+}
+chain_d() { local i; for i in "${!own[@]}"; do [ $((i % 2)) -eq 0 ] && own_boot "${own[$i]}"; done; }
+chain_e() { local i; for i in "${!own[@]}"; do [ $((i % 2)) -eq 1 ] && own_boot "${own[$i]}"; done; }
+t_boots=$SECONDS
 chain_a 2> "$D/chain-a.log" &
 chain_b 2> "$D/chain-b.log" &
 chain_c 2> "$D/chain-c.log" &
+chain_d 2> "$D/chain-d.log" &
+chain_e 2> "$D/chain-e.log" &
 wait
 cat "$D"/chain-?.log >&2
+log "all boots took $((SECONDS - t_boots)) s"
 
 # ---- boot 1: glitch, ride-through, long outage ------------------------------
 R="$D/system"
@@ -353,5 +327,15 @@ for b in "${boards[@]}"; do
 		log "$ovl: commit $(awk -v a="${call%% *}" -v b="$os" 'BEGIN { printf "%.1f", a - b }') s after the cut; $call"
 	fi
 	verdict "$name" "$R" "${r[@]}"
+done
+# ---- scenarios with their own verdict (scripts/uml/scenarios/*.verdict.sh) ----
+for f in "${own[@]}"; do
+	R="$D/$(basename "$f" .verdict.sh)"
+	mapfile -t r < <(scn_judge() { echo "$f defines no scn_judge"; }; . "$f"; scn_judge "$R")
+	verdict "$(own_name "$f")" "$R" "${r[@]}"
+	if [ -s "$R/figures" ]; then
+		sed 's/^/  figures: /' "$R/figures"
+		log "$(basename "$R"): $(cat "$R/figures")"
+	fi
 done
 exit $rc

@@ -56,6 +56,43 @@ wait_poweroff() {
 	return 1
 }
 
+# wait_poweroff_or_brownout SECONDS: wait until poweroff_cmd has run (0) or
+# the simulated store has run dry (1: a real host would be dead; the run
+# stops a second later instead of waiting for the timeout)
+wait_poweroff_or_brownout() {
+	local end
+	end=$(awk -v n="$(now)" -v s="$1" 'BEGIN { print n + s }')
+	while awk -v n="$(now)" -v e="$end" 'BEGIN { exit !(n < e) }'; do
+		[ -e "$OUT/poweroff-calls" ] && return 0
+		if [ "$(cat "$SIM/brownout")" = 1 ]; then
+			mark brownout "$(cat "$SIM/status")"
+			sleep 1
+			[ -e "$OUT/poweroff-calls" ] && return 0
+			return 1
+		fi
+		sleep 0.1
+	done
+	mark timeout "$(cat "$SIM/status")"
+	return 1
+}
+
+# outage_setup: set up the simulated store for an outage scenario from
+# G_SIM_LOAD_UW, G_SIM_CHARGE_UA, G_SIM_NOISE_LSB, G_SIM_LOWBAT_UV and
+# G_SIM_VOLTAGE_UV (each optional; the voltage last, just before the cut)
+outage_setup() {
+	[ -z "${G_SIM_LOAD_UW:-}" ] || simctl load_uw "$G_SIM_LOAD_UW"
+	[ -z "${G_SIM_CHARGE_UA:-}" ] || simctl charge_ua "$G_SIM_CHARGE_UA"
+	[ -z "${G_SIM_NOISE_LSB:-}" ] || simctl noise_lsb "$G_SIM_NOISE_LSB"
+	[ -z "${G_SIM_LOWBAT_UV:-}" ] || simctl low_battery_uv "$G_SIM_LOWBAT_UV"
+	[ -z "${G_SIM_VOLTAGE_UV:-}" ] || simctl voltage_uv "$G_SIM_VOLTAGE_UV"
+}
+
+# outage_start: cut mains (mark outage-start with the store's state)
+outage_start() {
+	mark outage-start "policy=$(policy)" "$(cat "$SIM/status")"
+	simctl mains 0
+}
+
 # policy: the driver's policy_state, or "-"
 policy() { prop "$UPS/policy_state" || echo -; }
 

@@ -23,6 +23,21 @@
  * adc_fail, noise_lsb, charge_ua, low_battery (auto / 0 / 1),
  * low_battery_uv (comparator threshold, 0 = never), voltage_uv; read-only: status
  * (one line of key=value), brownout, shutdown_asserted.
+ *
+ * Fault injection, besides glitch_ms and adc_fail:
+ *  - flap_ms, flap_period_ms: while mains is off (written 0), power good
+ *    comes back for flap_ms every flap_period_ms (a wall adapter that keeps
+ *    restarting from a half-switched power strip, seed 003); the store is
+ *    charged at charge_ua while it is back.  Both 0: off.
+ *  - adc_freeze: 1 = from now on the ADC returns the code it reads now (plus
+ *    noise_lsb of noise) while the store keeps draining; 0 = live again.
+ *  - adc_fail_errno (default EIO), adc_fail_delay_ms: the error a failing
+ *    read returns (e.g. 110, ETIMEDOUT) and how long it takes to fail (an
+ *    I2C controller timing out).
+ *  - adc_hang: 1 = every read from now on blocks until adc_hang is written
+ *    0 or the device is unbound (the module removed).
+ * The HAT also logs when the system starts to go down (reboot notifier,
+ * before the drivers' .shutdown) and when the shutdown line is asserted.
  */
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
@@ -30,6 +45,7 @@
 #include <linux/iio/iio.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/delay.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -39,6 +55,7 @@
 #include <linux/property.h>
 #include <linux/random.h>
 #include <linux/reboot.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #define SIM_STEP_MS		20
@@ -59,6 +76,9 @@ struct sim_hat {
 	struct mutex line_lock;		/* serialises line updates */
 	struct delayed_work step_work;
 	struct delayed_work glitch_work;
+	struct delayed_work flap_work;
+	struct notifier_block reboot_nb;
+	wait_queue_head_t hang_wq;
 
 	/* store */
 	u64 cap_uf;
@@ -66,9 +86,17 @@ struct sim_hat {
 	u32 eff_pct;
 	u64 energy_uj, emax_uj, emin_uj;
 	/* environment */
-	bool mains;
+	bool mains;			/* power good now (flaps included) */
+	bool mains_set;			/* as last written to "mains" */
+	u32 flap_ms, flap_period_ms;
 	u64 load_uw;
 	bool adc_fail;
+	bool adc_failing;		/* the last read failed */
+	u32 adc_fail_errno, adc_fail_delay_ms;
+	bool adc_frozen;
+	u64 adc_frozen_code;
+	bool adc_hang;
+	bool stopping;
 	int lowbat_mode;
 	u64 lowbat_uv, lowbat_hyst_uv;
 	bool lowbat;
@@ -79,7 +107,9 @@ struct sim_hat {
 	ktime_t t0;
 	bool brownout;
 	bool shutdown_seen;
-	u64 adc_reads, adc_errors;
+	bool going_down;
+	u64 adc_reads, adc_errors, flaps;
+	u32 adc_hung;			/* reads blocked by adc_hang now */
 
 	struct sim_line pg, lb, sd;
 };
@@ -217,12 +247,16 @@ static void sim_step(struct work_struct *work)
 	sd = sim_line_get(&s->sd);
 	if (sd > 0 && !s->shutdown_seen) {
 		u64 usable;
+		bool down;
 
 		s->shutdown_seen = true;
-		scoped_guard(mutex, &s->lock)
+		scoped_guard(mutex, &s->lock) {
 			usable = div_u64((s->energy_uj - min(s->energy_uj, s->emin_uj)) *
 					 s->eff_pct, 100);
-		dev_info(s->dev, "shutdown line asserted while running (usable %llu mJ)\n",
+			down = s->going_down;
+		}
+		dev_info(s->dev, "shutdown line asserted %s (usable %llu mJ)\n",
+			 down ? "while the system goes down" : "while running",
 			 div_u64(usable, 1000));
 	}
 	schedule_delayed_work(&s->step_work, msecs_to_jiffies(SIM_STEP_MS));
@@ -238,6 +272,50 @@ static void sim_glitch_end(struct work_struct *work)
 		s->mains = true;
 	}
 	sim_apply_lines(s);
+}
+
+/*
+ * Flapping mains: during an outage power good comes back for flap_ms every
+ * flap_period_ms, until "mains" is written again.
+ */
+static bool sim_flap_on(const struct sim_hat *s)
+{
+	return !s->mains_set && s->flap_ms && s->flap_period_ms > s->flap_ms;
+}
+
+static void sim_flap_start(struct sim_hat *s)
+{
+	bool on;
+
+	scoped_guard(mutex, &s->lock)
+		on = sim_flap_on(s);
+	if (on)
+		mod_delayed_work(system_wq, &s->flap_work,
+				 msecs_to_jiffies(s->flap_period_ms - s->flap_ms));
+}
+
+static void sim_flap(struct work_struct *work)
+{
+	struct sim_hat *s = container_of(to_delayed_work(work), struct sim_hat,
+					 flap_work);
+	u32 next_ms;
+	u64 n = 0;
+
+	mutex_lock(&s->lock);
+	sim_advance(s);
+	if (!sim_flap_on(s)) {
+		mutex_unlock(&s->lock);
+		return;
+	}
+	s->mains = !s->mains;
+	if (s->mains)
+		n = ++s->flaps;
+	next_ms = s->mains ? s->flap_ms : s->flap_period_ms - s->flap_ms;
+	mutex_unlock(&s->lock);
+	sim_apply_lines(s);
+	if (n)
+		dev_info(s->dev, "flap %llu: mains back for %u ms\n", n, next_ms);
+	schedule_delayed_work(&s->flap_work, msecs_to_jiffies(next_ms));
 }
 
 static u64 sim_usable_uj(struct sim_hat *s)
@@ -261,6 +339,20 @@ static void sim_report(struct sim_hat *s, const char *what)
 	}
 	pr_emerg("sim-hat: %s: shutdown_line=%d store_uv=%llu usable_uj=%llu load_uw=%llu brownout=%d\n",
 		 what, sd, v_uv, usable, load, brown);
+}
+
+/* The kernel starts to go down: before the drivers' .shutdown run. */
+static int sim_reboot_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct sim_hat *s = container_of(nb, struct sim_hat, reboot_nb);
+
+	scoped_guard(mutex, &s->lock)
+		s->going_down = true;
+	sim_report(s, action == SYS_POWER_OFF ? "going down (power-off)" :
+		      action == SYS_RESTART ? "going down (restart)" :
+					      "going down (halt)");
+	return NOTIFY_DONE;
 }
 
 static int sim_poweroff_prepare(struct sys_off_data *data)
@@ -287,37 +379,89 @@ static const struct iio_chan_spec sim_adc_channels[] = {
 	},
 };
 
+/* ADC code of the terminal voltage now, without noise; caller holds s->lock */
+static u64 sim_adc_code(const struct sim_hat *s)
+{
+	return div64_u64(sim_terminal_uv(s) << s->adc_bits, s->adc_fs_uv);
+}
+
+/*
+ * adc_hang: block the reader until adc_hang is cleared or the device goes
+ * away.  Idle wait: a hung I2C transfer is no CPU load and no hung task.
+ */
+static int sim_adc_hang(struct sim_hat *s)
+{
+	ktime_t t = ktime_get();
+	bool stopping;
+
+	scoped_guard(mutex, &s->lock)
+		s->adc_hung++;
+	dev_warn(s->dev, "ADC read hangs (adc_hang): blocked until adc_hang is cleared or the device is unbound\n");
+	wait_event_idle(s->hang_wq, !READ_ONCE(s->adc_hang) || READ_ONCE(s->stopping));
+	scoped_guard(mutex, &s->lock) {
+		s->adc_hung--;
+		stopping = s->stopping;
+	}
+	dev_info(s->dev, "ADC read released after %lld ms\n", ktime_ms_delta(ktime_get(), t));
+	return stopping ? -ENODEV : 0;
+}
+
+static int sim_adc_read(struct sim_hat *s, int *val)
+{
+	u32 delay_ms = 0;
+	bool first_err = false;
+	u64 code, full;
+	int ret;
+
+	if (READ_ONCE(s->adc_hang)) {
+		ret = sim_adc_hang(s);
+		if (ret)
+			return ret;
+	}
+	scoped_guard(mutex, &s->lock) {
+		s->adc_reads++;
+		sim_advance(s);
+		if (s->adc_fail) {
+			s->adc_errors++;
+			first_err = !s->adc_failing;
+			s->adc_failing = true;
+			ret = -(int)s->adc_fail_errno;
+			delay_ms = s->adc_fail_delay_ms;
+		} else {
+			s->adc_failing = false;
+			ret = IIO_VAL_INT;
+			code = s->adc_frozen ? s->adc_frozen_code : sim_adc_code(s);
+			full = (1ULL << s->adc_bits) - 1;
+			if (s->noise_lsb) {
+				int n = (int)get_random_u32_below(2 * s->noise_lsb + 1) -
+					(int)s->noise_lsb;
+
+				if (n < 0 && code < (u64)-n)
+					code = 0;
+				else
+					code += n;
+			}
+			*val = min(code, full);
+		}
+	}
+	if (first_err)
+		dev_info(s->dev, "ADC read fails (adc_fail): %d after %u ms\n",
+			 ret, delay_ms);
+	/* a failing transfer may take the controller's timeout to fail */
+	if (delay_ms)
+		msleep(delay_ms);
+	return ret;
+}
+
 static int sim_adc_read_raw(struct iio_dev *indio_dev,
 			    struct iio_chan_spec const *chan, int *val,
 			    int *val2, long mask)
 {
 	struct sim_hat *s = *(struct sim_hat **)iio_priv(indio_dev);
-	u64 v_uv, code, full;
 
 	switch (mask) {
-	case IIO_CHAN_INFO_RAW: {
-		guard(mutex)(&s->lock);
-		s->adc_reads++;
-		if (s->adc_fail) {
-			s->adc_errors++;
-			return -EIO;
-		}
-		sim_advance(s);
-		v_uv = sim_terminal_uv(s);
-		full = (1ULL << s->adc_bits) - 1;
-		code = div64_u64(v_uv << s->adc_bits, s->adc_fs_uv);
-		if (s->noise_lsb) {
-			int n = (int)get_random_u32_below(2 * s->noise_lsb + 1) -
-				(int)s->noise_lsb;
-
-			if (n < 0 && code < (u64)-n)
-				code = 0;
-			else
-				code += n;
-		}
-		*val = min(code, full);
-		return IIO_VAL_INT;
-	}
+	case IIO_CHAN_INFO_RAW:
+		return sim_adc_read(s, val);
 	case IIO_CHAN_INFO_SCALE:
 		/* mV per LSB = full scale / 2^bits */
 		*val = div_u64(s->adc_fs_uv, 1000);
@@ -343,11 +487,12 @@ static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 	guard(mutex)(&s->lock);
 	sim_advance(s);
 	return sysfs_emit(buf,
-			  "t_ms=%lld mains=%d store_uv=%llu adc_uv=%llu usable_uj=%llu load_uw=%llu lowbat=%d adc_fail=%d shutdown=%d brownout=%d adc_reads=%llu\n",
+			  "t_ms=%lld mains=%d store_uv=%llu adc_uv=%llu usable_uj=%llu load_uw=%llu lowbat=%d adc_fail=%d shutdown=%d brownout=%d adc_reads=%llu adc_errors=%llu flaps=%llu adc_frozen=%d adc_hung=%u\n",
 			  ktime_ms_delta(s->last, s->t0), s->mains,
 			  sim_voltage_uv(s), sim_terminal_uv(s),
 			  sim_usable_uj(s), s->load_uw, s->lowbat,
-			  s->adc_fail, sd, s->brownout, s->adc_reads);
+			  s->adc_fail, sd, s->brownout, s->adc_reads,
+			  s->adc_errors, s->flaps, s->adc_frozen, s->adc_hung);
 }
 static DEVICE_ATTR_RO(status);
 
@@ -368,12 +513,16 @@ static ssize_t mains_store(struct device *dev, struct device_attribute *attr,
 
 	if (ret)
 		return ret;
+	scoped_guard(mutex, &s->lock)
+		s->mains_set = on;
 	cancel_delayed_work_sync(&s->glitch_work);
+	cancel_delayed_work_sync(&s->flap_work);
 	scoped_guard(mutex, &s->lock) {
 		sim_advance(s);
 		s->mains = on;
 	}
 	sim_apply_lines(s);
+	sim_flap_start(s);
 	return len;
 }
 static DEVICE_ATTR_RW(mains);
@@ -432,6 +581,99 @@ SIM_U64_ATTR(adc_fail, adc_fail, 0, 1);
 SIM_U64_ATTR(noise_lsb, noise_lsb, 0, 64);
 SIM_U64_ATTR(charge_ua, ichg_ua, 0, 100000000);
 SIM_U64_ATTR(low_battery_uv, lowbat_uv, 0, 30000000);
+SIM_U64_ATTR(adc_fail_errno, adc_fail_errno, 1, 4095);
+SIM_U64_ATTR(adc_fail_delay_ms, adc_fail_delay_ms, 0, 600000);
+
+/* flap_ms, flap_period_ms: (re)start the flapping if mains is off */
+#define SIM_FLAP_ATTR(name)						\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct sim_hat *s = dev_get_drvdata(dev);			\
+	return sysfs_emit(buf, "%u\n", s->name);			\
+}									\
+static ssize_t name##_store(struct device *dev,				\
+			    struct device_attribute *attr,		\
+			    const char *buf, size_t len)		\
+{									\
+	struct sim_hat *s = dev_get_drvdata(dev);			\
+	u32 v;								\
+	int ret = kstrtou32(buf, 0, &v);				\
+	if (ret)							\
+		return ret;						\
+	if (v > 600000)							\
+		return -ERANGE;						\
+	scoped_guard(mutex, &s->lock)					\
+		s->name = v;						\
+	sim_flap_start(s);						\
+	return len;							\
+}									\
+static DEVICE_ATTR_RW(name)
+
+SIM_FLAP_ATTR(flap_ms);
+SIM_FLAP_ATTR(flap_period_ms);
+
+static ssize_t adc_freeze_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct sim_hat *s = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", s->adc_frozen);
+}
+
+static ssize_t adc_freeze_store(struct device *dev,
+				struct device_attribute *attr, const char *buf,
+				size_t len)
+{
+	struct sim_hat *s = dev_get_drvdata(dev);
+	u64 code, uv, frozen;
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &s->lock) {
+		sim_advance(s);
+		code = sim_adc_code(s);
+		uv = sim_terminal_uv(s);
+		if (on && !s->adc_frozen)
+			s->adc_frozen_code = code;
+		s->adc_frozen = on;
+		frozen = s->adc_frozen_code;
+	}
+	if (on)
+		dev_info(s->dev, "ADC frozen at code %llu (%llu uV at its input): the store keeps draining\n",
+			 frozen, uv);
+	else
+		dev_info(s->dev, "ADC live again at code %llu\n", code);
+	return len;
+}
+static DEVICE_ATTR_RW(adc_freeze);
+
+static ssize_t adc_hang_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct sim_hat *s = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(s->adc_hang));
+}
+
+static ssize_t adc_hang_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	struct sim_hat *s = dev_get_drvdata(dev);
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(s->adc_hang, on);
+	if (!on)
+		wake_up_all(&s->hang_wq);
+	dev_info(s->dev, "ADC reads %s\n", on ? "hang from now on (adc_hang)" : "no longer hang");
+	return len;
+}
+static DEVICE_ATTR_RW(adc_hang);
 
 static ssize_t voltage_uv_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
@@ -524,6 +766,12 @@ static struct attribute *sim_attrs[] = {
 	&dev_attr_glitch_ms.attr,
 	&dev_attr_load_uw.attr,
 	&dev_attr_adc_fail.attr,
+	&dev_attr_adc_fail_errno.attr,
+	&dev_attr_adc_fail_delay_ms.attr,
+	&dev_attr_adc_freeze.attr,
+	&dev_attr_adc_hang.attr,
+	&dev_attr_flap_ms.attr,
+	&dev_attr_flap_period_ms.attr,
 	&dev_attr_noise_lsb.attr,
 	&dev_attr_charge_ua.attr,
 	&dev_attr_voltage_uv.attr,
@@ -586,8 +834,13 @@ static void sim_stop(void *data)
 {
 	struct sim_hat *s = data;
 
+	WRITE_ONCE(s->stopping, true);
+	wake_up_all(&s->hang_wq);
 	cancel_delayed_work_sync(&s->step_work);
 	cancel_delayed_work_sync(&s->glitch_work);
+	scoped_guard(mutex, &s->lock)
+		s->mains_set = true;	/* no new flap */
+	cancel_delayed_work_sync(&s->flap_work);
 }
 
 static int sim_probe(struct platform_device *pdev)
@@ -611,6 +864,8 @@ static int sim_probe(struct platform_device *pdev)
 		return ret;
 	INIT_DELAYED_WORK(&s->step_work, sim_step);
 	INIT_DELAYED_WORK(&s->glitch_work, sim_glitch_end);
+	INIT_DELAYED_WORK(&s->flap_work, sim_flap);
+	init_waitqueue_head(&s->hang_wq);
 
 	/* the UPS this HAT powers: "ups" phandle, else the gpio-ups node */
 	ups = of_parse_phandle(dev->of_node, "ups", 0);
@@ -644,6 +899,8 @@ static int sim_probe(struct platform_device *pdev)
 	s->emin_uj = sim_energy_uj(s->cap_uf, s->vmin_uv);
 	s->energy_uj = sim_energy_uj(s->cap_uf, v0);
 	s->mains = true;
+	s->mains_set = true;
+	s->adc_fail_errno = EIO;
 	s->lowbat_mode = SIM_LOWBAT_AUTO;
 	s->t0 = ktime_get();
 	s->last = s->t0;
@@ -685,6 +942,10 @@ static int sim_probe(struct platform_device *pdev)
 						    SIM_PRIO_LAST, sim_restart_prepare, s);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register sys-off handlers\n");
+	s->reboot_nb.notifier_call = sim_reboot_notify;
+	ret = devm_register_reboot_notifier(dev, &s->reboot_nb);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register the reboot notifier\n");
 
 	dev_info(dev, "store %llu uF, %llu..%llu uV, eff %u%%, ESR %llu uohm, load %llu uW, charge %llu uA; usable %llu mJ\n",
 		 s->cap_uf, s->vmin_uv, s->vmax_uv, s->eff_pct, s->esr_uohm,
