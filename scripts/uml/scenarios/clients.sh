@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Clients system test (scripts/checks/72-clients.sh): UPower, node_exporter,
+# systemd-ac-power and NUT watch the UPS through outages.
+#   G_RIDE_S    first outage, ridden through (0: none)
+#   G_LOAD_UW   simulated load
+#   then a long outage until the driver commits; snapshots at each stage.
+# shellcheck shell=bash
+# shellcheck source=scripts/uml/clients-lib.sh
+. "$G_ROOT/scripts/uml/clients-lib.sh"
+[ -z "${G_LOAD_UW:-}" ] || simctl load_uw "$G_LOAD_UW"
+clients_start
+timeline_start
+sleep 2
+snap mains
+
+if [ "${G_RIDE_S:-0}" -gt 0 ]; then
+	mark ride-start
+	simctl mains 0
+	sleep $(( G_RIDE_S / 2 ))
+	snap ride
+	sleep $(( G_RIDE_S - G_RIDE_S / 2 ))
+	simctl mains 1
+	mark ride-end
+	sleep 3
+	snap mains2
+	# an outage ends once mains has been back for 10 s
+	sleep 8
+fi
+
+mark long-start
+simctl mains 0
+sleep "${G_BACKUP_SNAP_S:-8}"
+snap backup
+wait_poweroff "${G_LONG_TIMEOUT_S:-120}" || mark long-timeout
+mark commit
+sleep 1.5
+snap commit
+# the secondary's shutdown command runs while the primary powers off
+sleep 30
