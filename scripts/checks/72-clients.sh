@@ -11,7 +11,7 @@
 #   adc   the demo board with a 100 F store (0.176 Wh usable, above UPower
 #         0.99's 0.1 Wh floor) at 10 W: one long outage until the commit
 #   gpio  the demo board without its ADC: a 6 s outage ridden through, then
-#         one until the fallback timer commits
+#         one until the fallback timer commits (15 s of backup)
 # Nothing runs on the host: every daemon runs in the guest, on its loopback,
 # with configuration on the guest's tmpfs.
 set -uo pipefail
@@ -39,8 +39,11 @@ fi
 export UML_SIM_PREBUILT=1
 rc=0
 
-"$UML/demo-dtb.sh" "$D/adc.dtb" capacitance-microfarads=100000000 >&2
-"$UML/demo-dtb.sh" "$D/gpio.dtb" io-channels= io-channel-names= >&2
+# a 15 s shutdown, as a small host takes: the time the other hosts have
+"$UML/demo-dtb.sh" "$D/adc.dtb" capacitance-microfarads=100000000 \
+	shutdown-duration-ms=15000 >&2
+"$UML/demo-dtb.sh" "$D/gpio.dtb" io-channels= io-channel-names= \
+	shutdown-duration-ms=15000 fallback-shutdown-ms=15000 >&2
 
 boot() { # boot TIMEOUT DTB DIR [-e K=V...]
 	local t=$1 dtb=$2 dir=$3
@@ -104,6 +107,9 @@ figures "upower adc backup (8 s): state=$st percentage=$pc energy=$(up "$A" back
 gt "$pc" 0 && ! gt "$pc" 99.9 || errs+=("on backup: percentage '$pc'")
 gt "$rate" 5 && ! gt "$rate" 15 || errs+=("on backup: energy-rate '$rate' W, the load is 10 W")
 [ -n "$tte" ] || errs+=("on backup: no time to empty")
+# UPower 0.99's floor: no rate below 0.1 Wh (when, in the timeline)
+ls=$(mark_t "$A" long-start)
+figures "upower adc timeline: $(awk -v s="$ls" '$1 > s && /rate=[1-9]/ { n++ } END { print n + 0 }' "$A/timeline.log") samples with a rate on backup; first without: $(awk -v s="$ls" '$1 > s && /state=discharging/ && /rate=0 / { sub(/.*energy=/, "energy="); print; exit }' "$A/timeline.log")"
 verdict "${names[0]}" "${errs[@]}"
 
 # ---- UPower, GPIO-only board ---------------------------------------------------
@@ -111,15 +117,26 @@ errs=()
 [ -n "$(problems "$G")" ] && errs+=("guest problems:" "$(problems "$G")")
 tc=$(awk 'NR == 1 { print $1 }' "$G/poweroff-calls" 2>/dev/null)
 [ -n "$tc" ] || errs+=("the driver did not commit ($G/poweroff-calls)")
+gls=$(mark_t "$G" long-start)
+[ -z "$tc" ] || [ -z "$gls" ] || gt "$tc" "$gls" ||
+	errs+=("the driver committed at $tc s, before the second outage ($gls s): the first was not ridden through")
 st=$(up "$G" ride state) pc=$(num "$(up "$G" ride percentage)")
 figures "upower gpio ride-through: state=$st percentage=$pc warning=$(disp "$G" ride warning-level); at the commit: percentage=$(num "$(up "$G" commit percentage)") warning=$(disp "$G" commit warning-level)"
 [ "$st" = discharging ] || errs+=("in the outage: state '$st'")
 if [ -n "$tc" ]; then
 	early=$(awk -v c="$tc" '$1 < c && /warning=action/' "$G/timeline.log")
 	[ -z "$early" ] || errs+=("UPower reached its action level before the commit:" "$early")
-	nline=$(awk -v c="$tc" '$1 < c' "$G/timeline.log" | wc -l)
-	[ "$nline" -ge 10 ] || errs+=("only $nline timeline samples before the commit")
+	nline=$(awk -v c="$tc" -v s="$(mark_t "$G" ride-start)" '$1 >= s && $1 < c' "$G/timeline.log" | wc -l)
+	[ "$nline" -ge 5 ] || errs+=("only $nline timeline samples between the first outage and the commit")
+	figures "upower gpio: $nline samples from the first outage to the commit, none at the action level"
 fi
+# upowerd's own word: "About to take action" only once the driver committed
+lw=$(awk '$2 == "long-start" { print $3 }' "$G/marks" 2>/dev/null)
+acts=$(sed -n 's/.*TI:\([0-9:]*\).*About to take action.*/\1/p' "$G/upowerd.log" 2>/dev/null)
+figures "upowerd gpio: 'About to take action' at ${acts:-never} (second outage from $lw, fallback commit 15 s of backup later)"
+for a in $acts; do
+	[[ "$a" > "$lw" ]] || errs+=("upowerd scheduled its critical action at $a, before the outage the driver commits in ($lw)")
+done
 grep -q 'warning=action' "$G/timeline.log" 2>/dev/null ||
 	[ "$(disp "$G" commit warning-level)" = action ] ||
 	errs+=("no action level after the commit either (capacity 0 at the commit)")

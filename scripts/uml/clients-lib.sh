@@ -119,7 +119,7 @@ prom_scrape() {
 # snap TAG: what every client shows now, into $OUT/snap-TAG.*
 snap() {
 	local tag=$1 f=$OUT/snap-$1
-	echo "$(t)" > "$f.time"
+	echo "$(t) $(date +%T)" > "$f.time"
 	cat "$UPS/uevent" > "$f.uevent" 2>&1
 	upower -i /org/freedesktop/UPower/devices/battery_ups > "$f.upower" 2>&1
 	upower -i /org/freedesktop/UPower/devices/DisplayDevice > "$f.display" 2>&1
@@ -129,23 +129,22 @@ snap() {
 	mark "snap-$tag"
 }
 
-# timeline_start: once a second, one line of what UPower, NUT and the
-# driver show, into $OUT/timeline.log
+# timeline_start: about once a second (as the guest allows), one line of
+# what UPower's display device shows, into $OUT/timeline.log
 timeline_start() {
 	(
 		while :; do
-			local d u
+			local d
 			d=$(upower -i /org/freedesktop/UPower/devices/DisplayDevice 2>/dev/null)
-			u=$(upower -i /org/freedesktop/UPower/devices/battery_ups 2>/dev/null)
-			printf '%s online=%s policy=%s level=%s warning=%s percentage=%s state=%s rate=%s tte=%s nut=%s\n' \
+			printf '%s online=%s policy=%s level=%s warning=%s percentage=%s state=%s energy=%s rate=%s tte=%s\n' \
 				"$(t)" "$(prop "$MAINS/online")" "$(policy)" \
 				"$(prop "$UPS/capacity_level")" \
 				"$(sed -n 's/^ *warning-level: *//p' <<< "$d")" \
-				"$(sed -n 's/^ *percentage: *\([0-9.]*\).*/\1/p' <<< "$u" | head -n1)" \
-				"$(sed -n 's/^ *state: *//p' <<< "$u")" \
-				"$(sed -n 's/^ *energy-rate: *\([0-9.]*\).*/\1/p' <<< "$u")" \
-				"$(sed -n 's/^ *time to empty: *//p' <<< "$u" | tr ' ' _)" \
-				"$(upsc "ups@127.0.0.1:$NUT_PORT" ups.status 2>/dev/null | tr ' ' _)"
+				"$(sed -n 's/^ *percentage: *\([0-9.]*\).*/\1/p' <<< "$d" | head -n1)" \
+				"$(sed -n 's/^ *state: *//p' <<< "$d")" \
+				"$(sed -n 's/^ *energy: *\([0-9.]*\).*/\1/p' <<< "$d")" \
+				"$(sed -n 's/^ *energy-rate: *\([0-9.]*\).*/\1/p' <<< "$d")" \
+				"$(sed -n 's/^ *time to empty: *//p' <<< "$d" | tr ' ' _)"
 			sleep 1
 		done
 	) >> "$OUT/timeline.log" 2>&1 &

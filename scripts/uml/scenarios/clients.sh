@@ -14,11 +14,14 @@ sleep 2
 snap mains
 
 if [ "${G_RIDE_S:-0}" -gt 0 ]; then
-	mark ride-start
+	mark ride-start "$(date +%T)"
 	simctl mains 0
+	t0=$(now)
 	sleep $(( G_RIDE_S / 2 ))
 	snap ride
-	sleep $(( G_RIDE_S - G_RIDE_S / 2 ))
+	# mains back G_RIDE_S after it went, however long the snapshot took
+	sleep "$(awk -v t0="$t0" -v n="$(now)" -v r="$G_RIDE_S" \
+		'BEGIN { d = t0 + r - n; printf "%.2f", d > 0 ? d : 0 }')"
 	simctl mains 1
 	mark ride-end
 	sleep 3
@@ -27,7 +30,7 @@ if [ "${G_RIDE_S:-0}" -gt 0 ]; then
 	sleep 8
 fi
 
-mark long-start
+mark long-start "$(date +%T)"
 simctl mains 0
 sleep "${G_BACKUP_SNAP_S:-8}"
 snap backup
