@@ -37,8 +37,8 @@ clients_start() {
 		--web.listen-address="$PROM" > "$OUT/node-exporter.log" 2>&1 &
 	nut_start
 	# upowerd coldplugs, node_exporter listens, upsd has the first state
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		upower -e 2>/dev/null | grep -q battery_ && nut_ok && break
 		sleep 0.2
 	done
