@@ -7,11 +7,13 @@
 #   powersupplyclass collector, systemd-ac-power, and NUT: dummy-ups in
 #   dummy-once mode on the state file the project's udev rule writes
 #   (scripts/nut/), upsd, upsc, upsmon as primary and as a secondary.
-# Two boards, booted side by side:
+# Three boots side by side:
 #   adc   the demo board with a 100 F store (0.176 Wh usable, above UPower
 #         0.99's 0.1 Wh floor) at 10 W: one long outage until the commit
 #   gpio  the demo board without its ADC: a 6 s outage ridden through, then
 #         one until the fallback timer commits (15 s of backup)
+#   advise the GPIO-only board with auto_shutdown 0: the driver only advises
+#         (LB), upsmon shuts the host down
 # Nothing runs on the host: every daemon runs in the guest, on its loopback,
 # with configuration on the guest's tmpfs.
 set -uo pipefail
@@ -24,7 +26,7 @@ names=(
 	"clients: upower (GPIO-only board): no critical action in an outage ridden through, action at the commit"
 	"clients: node_exporter powersupplyclass: metrics on mains and on backup (ADC and GPIO-only boards)"
 	"clients: systemd-ac-power: AC on mains, not on backup (ADC and GPIO-only boards)"
-	"clients: nut: upsd + dummy-ups + upsc show OL, OB, OB LB; a upsmon secondary shuts down after the commit, before the primary goes down"
+	"clients: nut: upsd + dummy-ups + upsc show OL, OB, OB LB; a upsmon secondary shuts down after the commit, before the primary goes down; with auto_shutdown 0 upsmon decides"
 )
 all() { local n; for n in "${names[@]}"; do "$@" "$n" "${why:-}"; done; }
 
@@ -55,6 +57,7 @@ boot() { # boot TIMEOUT DTB DIR [-e K=V...]
 start=$(date +%s)
 boot 240 "$D/adc.dtb" "$D/adc" -e G_LOAD_UW=10000000 -e G_BACKUP_SNAP_S=8 &
 boot 180 "$D/gpio.dtb" "$D/gpio" -e G_RIDE_S=6 -e G_BACKUP_SNAP_S=4 &
+boot 120 "$D/gpio.dtb" "$D/advise" -e G_AUTO_SHUTDOWN=0 -e G_BACKUP_SNAP_S=4 &
 wait
 log "clients: both boots took $(( $(date +%s) - start )) s"
 
@@ -189,6 +192,18 @@ for b in "$A" "$G"; do
 		errs+=("$n: secondary shutdown at $ts s is not between the commit ($tc s) and the power-off ($te s)")
 	fi
 done
+# auto_shutdown 0: LB at the driver's advice, upsmon (primary) decides
+V=$D/advise
+got=$(upsc_get "$V" commit ups.status)
+ta=$(awk '$2 == "primary" { print $1; exit }' "$V/nut-shutdowns" 2>/dev/null)
+ts=$(awk '$2 == "secondary" { print $1; exit }' "$V/nut-shutdowns" 2>/dev/null)
+figures "nut auto_shutdown=0 (gpio): backup '$(upsc_get "$V" backup ups.status)', at the advice '$got' (shutdown_reason $(cat "$V/snap-commit.reason" 2>/dev/null)); outage at $(mark_t "$V" long-start) s, primary SHUTDOWNCMD at ${ta:-never} s, secondary at ${ts:-never} s; driver power-off: $([ -e "$V/poweroff-calls" ] && echo yes || echo none)"
+[ "$(upsc_get "$V" backup ups.status)" = OB ] || errs+=("auto_shutdown 0: ups.status '$(upsc_get "$V" backup ups.status)' on backup, want OB")
+grep -qw LB <<< "$got" || errs+=("auto_shutdown 0: ups.status '$got' at the advice, want OB LB")
+[ -n "$ta" ] || errs+=("auto_shutdown 0: upsmon (primary) never ran its SHUTDOWNCMD")
+[ -n "$ts" ] || errs+=("auto_shutdown 0: the secondary never ran its SHUTDOWNCMD")
+[ ! -e "$V/poweroff-calls" ] || errs+=("auto_shutdown 0: the driver powered off by itself")
+[ -z "$(problems "$V")" ] || errs+=("auto_shutdown 0: guest problems:" "$(problems "$V")")
 for f in battery.charge battery.runtime battery.voltage input.transfer.reason; do
 	[ -n "$(upsc_get "$A" backup "$f")" ] || errs+=("adc on backup: no $f")
 done

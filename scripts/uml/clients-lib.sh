@@ -126,6 +126,7 @@ snap() {
 	prom_scrape 2>&1 | grep -E '^node_(power_supply|scrape_collector_success)' > "$f.prom"
 	/lib/systemd/systemd-ac-power; echo $? > "$f.acpower"
 	upsc "ups@127.0.0.1:$NUT_PORT" > "$f.upsc" 2>&1
+	cat "$UPS/shutdown_reason" > "$f.reason" 2>&1
 	mark "snap-$tag"
 }
 
