@@ -251,8 +251,10 @@ static void drv_initial_state(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, power_supply_get_property(ctx->psy, POWER_SUPPLY_PROP_MANUFACTURER,
 							&val), 0);
 	KUNIT_EXPECT_STREQ(test, val.strval, "gpio-ups tests");
-	/* GPIO only: nothing measured is listed */
-	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), -EINVAL);
+	/* GPIO only: nothing measured is listed; capacity is the coarse level */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 100);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_NOW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ctx->mains->num_supplicants, 1);
 	KUNIT_EXPECT_STREQ(test, ctx->mains->supplied_to[0], "ups");
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
@@ -620,8 +622,9 @@ static void drv_adc_properties_follow(struct kunit *test)
 			(int)(want / 200));
 	KUNIT_EXPECT_LE(test, abs(prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN) -
 				  (int)want), (int)(want / 200));
-	/* on mains nothing drains: no power, no time to empty */
-	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW), -ENODATA);
+	/* on mains nothing drains: power 0, no time to empty listed */
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW), -EINVAL);
 
 	/* On backup the driver samples fast and the properties follow. */
 	atomic_set(&gpio_ups_test_adc.voltage_uv, 4000000);
@@ -1022,6 +1025,108 @@ static void drv_shutdown_with_adc_hung(struct kunit *test)
 	unstall_adc(NULL);
 }
 
+/* Userspace readers: every listed property reads in every state */
+
+/*
+ * Read every property the supply lists, as node_exporter and the uevent
+ * do; true when all read.  The first failure is logged.
+ */
+static bool all_props_read(struct kunit *test, struct drv_ctx *ctx, const char *when)
+{
+	const struct power_supply_desc *desc = ctx->psy->desc;
+	union power_supply_propval val;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < desc->num_properties; i++) {
+		ret = power_supply_get_property(ctx->psy, desc->properties[i], &val);
+		if (ret) {
+			kunit_info(test, "%s: property %d reads %d\n", when,
+				   desc->properties[i], ret);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void drv_adc_props_readable_everywhere(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
+
+	/* on mains, charged: power 0, energy_full measured */
+	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "mains"));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_AVG), 0);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_FULL_NOW), -EINVAL);
+
+	/* on backup, once the load is fitted: the estimate */
+	set_line(test, ctx, PG_LINE, true);
+	d.t0 = jiffies;
+	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 1500), 0LL);
+	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "backup"));
+	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW),
+				     2000000, 400000));
+	KUNIT_EXPECT_GT(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_AVG), 0);
+
+	/* back on mains: 0 again, no sample needed */
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
+	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "mains again"));
+}
+
+static void drv_energy_full_without_readings(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+	u64 want = scap_uwh(SCAP_VMAX_UV);
+
+	/* the ADC fails from the start: no estimate at all */
+	atomic_set(&gpio_ups_test_adc.error, -EIO);
+	ctx = drv_setup(test, gpio_ups_test_scap);
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_NOW), -ENODATA);
+	/* the design value stands in: readers keep their energy units */
+	KUNIT_EXPECT_LE(test, abs(prop(ctx->psy, POWER_SUPPLY_PROP_ENERGY_FULL) - (int)want),
+			(int)(want / 200));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
+}
+
+static void drv_gpio_only_coarse_capacity(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "mains"));
+	/* on backup, riding through: no figure that reads as empty */
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 100);
+	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "backup"));
+	/* what the driver would commit on (auto_shutdown 0): 0 */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "0"), 1);
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "300"), 3);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY) == 0, 1000));
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	/* the commit itself: still 0 */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "1"), 1);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 0);
+}
+
+static void drv_gpio_only_low_line_capacity(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	/* on mains a low store recharges: low, not empty */
+	set_line(test, ctx, LOWBAT_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
+					   POWER_SUPPLY_CAPACITY_LEVEL_LOW, 1000));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 10);
+	set_line(test, ctx, LOWBAT_LINE, false);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY) == 100,
+					   1000));
+}
+
 static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
@@ -1045,6 +1150,10 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_frozen_adc_commits),
 	KUNIT_CASE(drv_adc_lost_rides_on),
 	KUNIT_CASE(drv_shutdown_with_adc_hung),
+	KUNIT_CASE(drv_adc_props_readable_everywhere),
+	KUNIT_CASE(drv_energy_full_without_readings),
+	KUNIT_CASE(drv_gpio_only_coarse_capacity),
+	KUNIT_CASE(drv_gpio_only_low_line_capacity),
 	{}
 };
 

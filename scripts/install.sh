@@ -13,6 +13,8 @@
 #     Raspberry Pi OS), else /boot/overlays (older releases); on other
 #     systems (e.g. Jetson) into /boot/gpio-ups/overlays;
 #   - prints the config.txt line to add. config.txt is never edited.
+#   - installs the NUT bridge (scripts/nut/install.sh: udev rule, helper,
+#     configuration examples), listed in the same manifest.
 # uninstall: dkms remove, then deletes the installed sources and overlays.
 #
 # With DESTDIR set (packaging, tests) nothing runs as root and DKMS is not
@@ -109,6 +111,7 @@ do_install() {
 		echo "$dir/$(basename "$f")" >>"$MANIFEST"
 	done
 	print_config_lines "$dir"
+	"$ROOT/scripts/nut/install.sh" "$MANIFEST"
 }
 
 do_uninstall() {

@@ -61,6 +61,8 @@
 /* capacity_level thresholds, in percent of usable energy */
 #define GPIO_UPS_LEVEL_HIGH_PCT			80
 #define GPIO_UPS_LEVEL_LOW_PCT			20
+/* GPIO only: the capacity that stands for capacity_level Low */
+#define GPIO_UPS_COARSE_LOW_PCT			10
 
 struct gpio_ups;
 
@@ -577,8 +579,7 @@ static int gpio_ups_get_reckoned(struct gpio_ups *ups,
 	if (psp != POWER_SUPPLY_PROP_CAPACITY &&
 	    psp != POWER_SUPPLY_PROP_ENERGY_NOW &&
 	    psp != POWER_SUPPLY_PROP_POWER_NOW &&
-	    psp != POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW &&
-	    psp != POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG)
+	    psp != POWER_SUPPLY_PROP_POWER_AVG)
 		return -EAGAIN;
 	if (gpio_ups_policy_dead_reckoning(&ups->policy, gpio_ups_now_ms(),
 					   &energy_uj, &power_uw) || !power_uw)
@@ -593,14 +594,29 @@ static int gpio_ups_get_reckoned(struct gpio_ups *ups,
 	case POWER_SUPPLY_PROP_ENERGY_NOW:
 		val->intval = min_t(u64, gpio_ups_uj_to_uwh(energy_uj), INT_MAX);
 		break;
-	case POWER_SUPPLY_PROP_POWER_NOW:
+	default:	/* power, now and average */
 		val->intval = min_t(u32, power_uw, INT_MAX);
-		break;
-	default:	/* time to empty, now and average */
-		val->intval = min_t(u64, div_u64(energy_uj, power_uw), INT_MAX);
 		break;
 	}
 	return 0;
+}
+
+/*
+ * GPIO only: no energy is measured, so the capacity is the coarse level the
+ * lines and the policy give, in three steps: 0 once the driver commits (or
+ * would, with auto_shutdown 0), a low figure while the low-battery line is
+ * asserted, 100 otherwise (the store is above its low mark).
+ */
+static int gpio_ups_coarse_capacity(struct gpio_ups *ups)
+{
+	switch (gpio_ups_level(ups)) {
+	case POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL:
+		return 0;
+	case POWER_SUPPLY_CAPACITY_LEVEL_LOW:
+		return GPIO_UPS_COARSE_LOW_PCT;
+	default:
+		return 100;
+	}
 }
 
 static int gpio_ups_get_property(struct power_supply *psy,
@@ -646,6 +662,25 @@ static int gpio_ups_get_property(struct power_supply *psy,
 	case POWER_SUPPLY_PROP_ENERGY_EMPTY:
 		val->intval = 0;
 		goto out;
+	case POWER_SUPPLY_PROP_ENERGY_FULL:
+		/* the estimator's figure, else the design: never missing */
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est && est->energy_full_uj ?
+							     est->energy_full_uj :
+							     gpio_ups_energy_full_uj(&ups->store)),
+				    INT_MAX);
+		goto out;
+	case POWER_SUPPLY_PROP_CAPACITY:
+		if (ups->chan_voltage)
+			break;
+		val->intval = gpio_ups_coarse_capacity(ups);
+		goto out;
+	case POWER_SUPPLY_PROP_POWER_NOW:
+	case POWER_SUPPLY_PROP_POWER_AVG:
+		/* on mains the store feeds nothing: no sample needed */
+		if (!gpio_ups_on_mains(ups))
+			break;
+		val->intval = 0;
+		goto out;
 	default:
 		break;
 	}
@@ -669,28 +704,16 @@ static int gpio_ups_get_property(struct power_supply *psy,
 	case POWER_SUPPLY_PROP_ENERGY_NOW:
 		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est->energy_uj), INT_MAX);
 		break;
-	case POWER_SUPPLY_PROP_ENERGY_FULL:
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est->energy_full_uj), INT_MAX);
-		break;
 	case POWER_SUPPLY_PROP_POWER_NOW:
-		if (!est->power_valid || gpio_ups_on_mains(ups))
+		/* on backup (mains is handled above) */
+		if (!est->power_valid)
 			goto out;
 		val->intval = est->power_uw;
 		break;
-	case POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW:
-		if (!est->tte_valid || gpio_ups_on_mains(ups))
+	case POWER_SUPPLY_PROP_POWER_AVG:
+		if (!est->power_valid)
 			goto out;
-		val->intval = est->tte_s;
-		break;
-	case POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG:
-		if (!est->tte_valid || gpio_ups_on_mains(ups))
-			goto out;
-		val->intval = est->tte_avg_s;
-		break;
-	case POWER_SUPPLY_PROP_TIME_TO_FULL_NOW:
-		if (!est->ttf_valid || !gpio_ups_on_mains(ups))
-			goto out;
-		val->intval = est->ttf_s;
+		val->intval = est->power_avg_uw;
 		break;
 	default:
 		ret = -EINVAL;
@@ -722,10 +745,20 @@ static int gpio_ups_mains_get_property(struct power_supply *psy,
 	}
 }
 
+/*
+ * Every listed property has a value in every state, so that readers that
+ * give up on a failed read (node_exporter) see the supply; -ENODATA is left
+ * for the moments with no reading at all (before the first ADC sample, the
+ * first fit of an outage, an ADC that fails on mains).  Time to empty and
+ * to full are not listed: they are energy_now / power_now (what UPower
+ * computes itself), and neither is known on mains or on backup
+ * respectively.  See Documentation/ABI/testing/sysfs-class-power-gpio-ups.
+ */
 static const enum power_supply_property gpio_ups_gpio_props[] = {
 	POWER_SUPPLY_PROP_STATUS,
 	POWER_SUPPLY_PROP_PRESENT,
 	POWER_SUPPLY_PROP_CAPACITY_LEVEL,
+	POWER_SUPPLY_PROP_CAPACITY,
 	POWER_SUPPLY_PROP_SCOPE,
 	POWER_SUPPLY_PROP_MODEL_NAME,
 	POWER_SUPPLY_PROP_MANUFACTURER,
@@ -747,9 +780,7 @@ static const enum power_supply_property gpio_ups_adc_props[] = {
 	POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN,
 	POWER_SUPPLY_PROP_ENERGY_EMPTY,
 	POWER_SUPPLY_PROP_POWER_NOW,
-	POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW,
-	POWER_SUPPLY_PROP_TIME_TO_EMPTY_AVG,
-	POWER_SUPPLY_PROP_TIME_TO_FULL_NOW,
+	POWER_SUPPLY_PROP_POWER_AVG,
 };
 
 static const enum power_supply_property gpio_ups_mains_props[] = {

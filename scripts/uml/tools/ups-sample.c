@@ -77,7 +77,13 @@ int main(int argc, char **argv)
 		scaled(PS "ups/voltage_now", 1e6, 3, v, sizeof(v));
 		readstr(PS "ups/capacity", c, sizeof(c));
 		scaled(PS "ups/power_now", 1e6, 2, p, sizeof(p));
-		readstr(PS "ups/time_to_empty_now", tte, sizeof(tte));
+		/* time to empty as UPower computes it: energy_now / power_now */
+		tte[0] = 0;
+		if (readstr(PS "ups/energy_now", tte, sizeof(tte)) && *p && atof(p) > 0 &&
+		    !strcmp(m, "0"))
+			snprintf(tte, sizeof(tte), "%.0f", atof(tte) * 3600 / 1e6 / atof(p));
+		else
+			tte[0] = 0;
 		scaled(PS "ups/energy_now", 1e6, 4, e, sizeof(e));
 		if (!readstr(PS "ups/policy_state", st, sizeof(st)))
 			strcpy(st, "-");
