@@ -20,6 +20,18 @@
 #endif
 
 /*
+ * Power-off and halt assert shutdown-gpios from a reboot notifier; the
+ * power-off preparation sys-off handler (5.19) does on power-off too.
+ */
+static inline int gpio_ups_devm_register_power_off_prepare(struct device *dev,
+							   int (*cb)(struct sys_off_data *data),
+							   void *cb_data)
+{
+	return devm_register_sys_off_handler(dev, SYS_OFF_MODE_POWER_OFF_PREPARE,
+					     SYS_OFF_PRIO_DEFAULT, cb, cb_data);
+}
+
+/*
  * Force an emergency power-off @ms_until_forced after an orderly attempt.
  * hw_protection_shutdown() became hw_protection_trigger() and
  * __hw_protection_trigger() with an explicit action in 6.15.
