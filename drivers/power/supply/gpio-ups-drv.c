@@ -15,7 +15,6 @@
  */
 
 #include <linux/device.h>
-#include <linux/devm-helpers.h>
 #include <linux/err.h>
 #include <linux/gpio/consumer.h>
 #include <linux/iio/consumer.h>
@@ -452,10 +451,10 @@ static void gpio_ups_sample_work(struct work_struct *work)
 	int uv = 0, ua = 0, ret, cret = 0;
 
 	/* The ADC may sleep (I2C): read it outside the lock. */
-	ret = iio_read_channel_processed_scale(ups->chan_voltage, &uv, 1000);
+	ret = gpio_ups_iio_read_processed_scale(ups->chan_voltage, &uv, 1000);
 	if (!ret && ups->chan_current)
-		cret = iio_read_channel_processed_scale(ups->chan_current, &ua,
-							1000);
+		cret = gpio_ups_iio_read_processed_scale(ups->chan_current, &ua,
+							 1000);
 
 	mutex_lock(&ups->lock);
 	if (ups->dead)
@@ -561,8 +560,8 @@ out:
  * @ups: driver state
  * @code: SYS_RESTART, SYS_HALT or SYS_POWER_OFF
  *
- * Called from the reboot notifier (before device_shutdown()) and, as
- * SYS_POWER_OFF, from the power-off preparation handler:
+ * Called from the reboot notifier (every kernel, before device_shutdown())
+ * and, as SYS_POWER_OFF, from the power-off preparation handler (5.19 on):
  * asserts shutdown-gpios when gpio_ups_shutdown_line_wanted() says so.
  * After a commit taken on an energy figure it also logs how long the
  * shutdown took and what it drew.
@@ -587,7 +586,7 @@ static int gpio_ups_reboot_notify(struct notifier_block *nb,
  * gpio_ups_sys_off() - power-off preparation: tell the UPS to cut power
  * @data: sys-off data; cb_data is the driver state
  *
- * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE, so it runs on
+ * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE (5.19 on), so it runs on
  * every power-off, whoever started it, and never on restart; the reboot
  * notifier has usually asserted the line already.
  *
@@ -1019,7 +1018,7 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	unsigned int i, n;
 	int ret;
 
-	ret = power_supply_get_battery_info(ups->psy, &info);
+	ret = gpio_ups_get_battery_info(ups->psy, &info);
 	if (ret)
 		return dev_err_probe(ups->dev, ret,
 				     "cannot read the monitored-battery node\n");
@@ -1042,7 +1041,7 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 		st->ocv[i].pct = clamp(info->ocv_table[0][i].capacity, 0, 100);
 	}
 	st->ocv_points = i;
-	power_supply_put_battery_info(ups->psy, info);
+	gpio_ups_put_battery_info(ups->psy, info);
 	return 0;
 }
 
