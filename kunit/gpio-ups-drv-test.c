@@ -480,6 +480,42 @@ static void drv_sys_off_asserts_shutdown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
 }
 
+/*
+ * Halt: a "poweroff" on a board without a power-off driver ends in halt;
+ * the UPS must still be told, or the host sits halted with mains back.
+ */
+static void drv_halt_asserts_shutdown(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	struct gpio_ups *ups = platform_get_drvdata(ctx->pdev);
+
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+	KUNIT_EXPECT_EQ(test, gpio_ups_reboot_event(ups, SYS_HALT), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+}
+
+/*
+ * Restart leaves the line alone; power-off through the reboot notifier
+ * (all that kernels before 5.19 have) asserts it, and the power-off
+ * preparation handler that follows on newer kernels changes nothing.
+ */
+static void drv_restart_leaves_shutdown(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+	struct gpio_ups *ups = platform_get_drvdata(ctx->pdev);
+	struct sys_off_data data = {
+		.mode = SYS_OFF_MODE_POWER_OFF_PREPARE,
+		.cb_data = ups,
+	};
+
+	KUNIT_EXPECT_EQ(test, gpio_ups_reboot_event(ups, SYS_RESTART), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
+	KUNIT_EXPECT_EQ(test, gpio_ups_reboot_event(ups, SYS_POWER_OFF), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+	KUNIT_EXPECT_EQ(test, gpio_ups_sys_off(&data), NOTIFY_DONE);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
+}
+
 static void drv_shutdown_at_commit(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_commit);
@@ -1137,6 +1173,8 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_sysfs_knobs),
 	KUNIT_CASE(drv_unbind_mid_debounce),
 	KUNIT_CASE(drv_sys_off_asserts_shutdown),
+	KUNIT_CASE(drv_halt_asserts_shutdown),
+	KUNIT_CASE(drv_restart_leaves_shutdown),
 	KUNIT_CASE(drv_shutdown_at_commit),
 	KUNIT_CASE(drv_bad_dt),
 	KUNIT_CASE(drv_adc_properties_follow),

@@ -134,6 +134,58 @@ src_sid() {
 # src_7_2: Debian sid's linux-source-7.2, cached.
 src_7_2() { src_sid linux-source-7.2 7.2; }
 
+# debian_security_mirror: the Debian security archive URI of this machine's
+# apt setup (the one whose URI names "security").
+debian_security_mirror() {
+	local uri
+	uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		tr ' ' '\n' | grep security | head -n1)
+	[ -n "$uri" ] || uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list 2>/dev/null | grep security | head -n1)
+	printf '%s\n' "${uri:-http://deb.debian.org/debian-security}"
+}
+
+# src_bullseye PKG VER: Debian 11 (bullseye, with bullseye-security)'s
+# linux-source-VER, fetched and extracted like src_sid (private sources
+# list and apt state, the machine's apt setup untouched); prints the path.
+src_bullseye() {
+	local pkg=$1 ver=$2 dir="$CACHE/src/linux-source-$2" apt="$CACHE/apt-bullseye" opts deb
+	if [ -e "$dir/.extracted" ]; then
+		printf '%s\n' "$dir"
+		return 0
+	fi
+	need_pkgs apt dpkg xz-utils debian-archive-keyring
+	rm -rf "$apt/x" "$apt/deb"
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb" "$apt/x"
+	{
+		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bullseye main\n' \
+			"$(debian_mirror)"
+		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bullseye-security main\n' \
+			"$(debian_security_mirror)"
+	} > "$apt/sources.list"
+	opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
+	      -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+	      -o APT::Sandbox::User=root -q)
+	log "fetching $pkg from Debian bullseye ($(tr '\n' ' ' < "$apt/sources.list"))"
+	apt-get "${opts[@]}" update </dev/null >&2 || die "apt-get update (bullseye, private list) failed"
+	(cd "$apt/deb" && apt-get "${opts[@]}" download "$pkg" </dev/null >&2) ||
+		die "apt-get download $pkg failed"
+	deb=$(ls "$apt/deb/${pkg}"_*.deb | head -n1)
+	log "extracting $deb"
+	dpkg -x "$deb" "$apt/x" || die "dpkg -x $deb failed"
+	rm -rf "$dir"
+	mkdir -p "$CACHE/src"
+	tar -C "$CACHE/src" -xf "$apt/x/usr/src/linux-source-$ver.tar.xz" ||
+		die "cannot extract linux-source-$ver.tar.xz"
+	basename "$deb" > "$dir/.extracted"
+	rm -rf "$apt/x" "$apt/deb" "$apt/cache/archives"/*.deb
+	printf '%s\n' "$dir"
+}
+
+# src_5_10: Debian bullseye's linux-source-5.10 (JetPack 5 / L4T 35 runs
+# 5.10), cached.
+src_5_10() { src_bullseye linux-source-5.10 5.10; }
+
 # ---------------------------------------------------------------------------
 # Prepared build dirs: defconfig + the driver's dependencies + modules_prepare
 
@@ -249,4 +301,31 @@ check_build() {
 		return 1
 	fi
 	pass "build $name: gpio-ups.ko ($shown) with no warnings, $(ko_size "$ko" "$sizetool")"
+}
+
+# check_exports NAME KDIR SRC: one counted check for a tree prepared with
+# modules_prepare only (no Module.symvers, so modpost cannot check): every
+# symbol the last build of NAME ($CACHE/build/mod-NAME/gpio-ups.ko) leaves
+# undefined is exported by SRC (EXPORT_SYMBOL* in its C, header and
+# assembler sources, or a printk/thunk helper exported through a macro).
+check_exports() {
+	local name=$1 src=$3 ko="$CACHE/build/mod-$1/gpio-ups.ko" list missing
+	list="$2/.gpio-ups-exports"
+	if [ ! -s "$list" ] || [ "$src/.extracted" -nt "$list" ]; then
+		grep -rhoE --include='*.c' --include='*.h' --include='*.S' \
+			'EXPORT_SYMBOL(_GPL)?(_NS)?(_GPL)?\([A-Za-z0-9_]+' "$src" |
+			sed 's/.*(//' | sort -u > "$list.tmp" && mv "$list.tmp" "$list"
+	fi
+	if [ ! -e "$ko" ]; then
+		fail "symbols $name: gpio-ups.ko uses only exported symbols" "not run: no module"
+		return 1
+	fi
+	missing=$(nm -u "$ko" | awk '{ print $2 }' | sort -u | comm -23 - "$list" |
+		grep -Ev '^(_dev_(emerg|alert|crit|err|warn|notice|info)|__x86_indirect_thunk_[a-z0-9]+|__x86_return_thunk)$')
+	if [ -n "$missing" ]; then
+		fail "symbols $name: gpio-ups.ko uses only exported symbols" \
+			"not exported by $(basename "$src"):" "$missing"
+		return 1
+	fi
+	pass "symbols $name: gpio-ups.ko uses only symbols the kernel exports ($(nm -u "$ko" | wc -l) undefined)"
 }

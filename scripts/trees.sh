@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Kernel trees used by the checks, cached under $GPIO_UPS_CACHE.
 # Usage:
-#   scripts/trees.sh src 6.12|7.2      extract (or fetch) a source tree, print its path
+#   scripts/trees.sh src 6.12|7.2|5.10 extract (or fetch) a source tree, print its path
 #   scripts/trees.sh prepare TARGET    prepare a build dir for out-of-tree
 #                                      modules, print its path; TARGET is
-#                                      6.12-x86_64, 6.12-arm64 or 7.2-x86_64
+#                                      6.12-x86_64, 6.12-arm64, 7.2-x86_64,
+#                                      5.10-x86_64 or 5.10-arm64
 #   scripts/trees.sh build TARGET [make args...]
 #                                      build gpio-ups.ko for TARGET (W=1)
 #   scripts/trees.sh list              list cached trees and build dirs
@@ -16,7 +17,8 @@ src() {
 	case $1 in
 	6.12) src_6_12 ;;
 	7.2) src_7_2 ;;
-	*) die "unknown kernel '$1' (6.12 or 7.2)" ;;
+	5.10) src_5_10 ;;
+	*) die "unknown kernel '$1' (6.12, 7.2 or 5.10)" ;;
 	esac
 }
 
@@ -39,5 +41,5 @@ build)
 	CHECK_STEP_DIR=${CHECK_STEP_DIR:-$CACHE/logs/trees} check_build "$t" "$kb" "${args[@]}" "$@"
 	;;
 list) ls -1d "$CACHE"/src/* "$CACHE"/build/* 2>/dev/null ;;
-*) sed -n '3,12s/^# \{0,1\}//p' "$0"; exit 2 ;;
+*) sed -n '3,13s/^# \{0,1\}//p' "$0"; exit 2 ;;
 esac

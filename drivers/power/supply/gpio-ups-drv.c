@@ -15,7 +15,6 @@
  */
 
 #include <linux/device.h>
-#include <linux/devm-helpers.h>
 #include <linux/err.h>
 #include <linux/gpio/consumer.h>
 #include <linux/iio/consumer.h>
@@ -120,6 +119,8 @@ struct gpio_ups {
 	struct gpio_desc *shutdown_gpiod;
 	bool shutdown_at_commit;
 	bool shutdown_asserted;
+	bool powered_down;	/* halt or power-off seen */
+	struct notifier_block reboot_nb;
 
 	struct iio_channel *chan_voltage;
 	struct iio_channel *chan_current;
@@ -460,10 +461,10 @@ static void gpio_ups_sample_work(struct work_struct *work)
 	int uv = 0, ua = 0, ret, cret = 0;
 
 	/* The ADC may sleep (I2C): read it outside the lock. */
-	ret = iio_read_channel_processed_scale(ups->chan_voltage, &uv, 1000);
+	ret = gpio_ups_iio_read_processed_scale(ups->chan_voltage, &uv, 1000);
 	if (!ret && ups->chan_current)
-		cret = iio_read_channel_processed_scale(ups->chan_current, &ua,
-							1000);
+		cret = gpio_ups_iio_read_processed_scale(ups->chan_current, &ua,
+							 1000);
 
 	mutex_lock(&ups->lock);
 	if (ups->dead)
@@ -529,23 +530,30 @@ static void gpio_ups_emergency_work(struct work_struct *work)
 }
 
 /**
- * gpio_ups_sys_off() - power-off preparation: tell the UPS to cut power
- * @data: sys-off data; cb_data is the driver state
+ * gpio_ups_shutdown_line_wanted() - does a system transition assert shutdown-gpios?
+ * @code: the reboot notifier's event: SYS_RESTART, SYS_HALT or SYS_POWER_OFF
  *
- * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE only, so it runs on every
- * power-off, whoever started it, and never on reboot or halt.  The line
- * stays asserted until the UPS removes power.  After a commit taken on an
- * energy figure it also logs how long the shutdown took and what it drew.
+ * The UPS is told to cut power when the system powers off and when it
+ * halts (a "poweroff" without a power-off driver ends in halt: with mains
+ * back, the host would sit halted for good), never on restart.
  *
- * Return: NOTIFY_DONE.
+ * Return: true for SYS_HALT and SYS_POWER_OFF.
  */
-int gpio_ups_sys_off(struct sys_off_data *data)
+bool gpio_ups_shutdown_line_wanted(unsigned long code)
 {
-	struct gpio_ups *ups = data->cb_data;
+	return code == SYS_HALT || code == SYS_POWER_OFF;
+}
+
+/* Tell the UPS to cut power: the line stays asserted until it does. */
+static void gpio_ups_power_down(struct gpio_ups *ups)
+{
 	struct gpio_ups_shutdown_stats st;
 	u64 now_ms;
 
 	mutex_lock(&ups->lock);
+	if (ups->powered_down)	/* the notifier, then the sys-off handler */
+		goto out;
+	ups->powered_down = true;
 	now_ms = gpio_ups_now_ms();
 	gpio_ups_assert_shutdown_locked(ups);
 	/* what this host's shutdown takes, for shutdown_* tuning */
@@ -554,9 +562,50 @@ int gpio_ups_sys_off(struct sys_off_data *data)
 			 "power-off %llu ms after the commit; the shutdown drew %u mW, %u%% of the %u mW the commit was decided on (shutdown_duration_ms, shutdown_load_percent)\n",
 			 now_ms - ups->policy.commit_ms, st.power_uw / 1000,
 			 st.load_pct, st.commit_power_uw / 1000);
+out:
 	mutex_unlock(&ups->lock);
+}
 
+/**
+ * gpio_ups_reboot_event() - the system halts, powers off or restarts
+ * @ups: driver state
+ * @code: SYS_RESTART, SYS_HALT or SYS_POWER_OFF
+ *
+ * Called from the reboot notifier (every kernel, before device_shutdown())
+ * and, as SYS_POWER_OFF, from the power-off preparation handler (5.19 on):
+ * asserts shutdown-gpios when gpio_ups_shutdown_line_wanted() says so.
+ * After a commit taken on an energy figure it also logs how long the
+ * shutdown took and what it drew.
+ *
+ * Return: NOTIFY_DONE.
+ */
+int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code)
+{
+	if (gpio_ups_shutdown_line_wanted(code))
+		gpio_ups_power_down(ups);
 	return NOTIFY_DONE;
+}
+
+static int gpio_ups_reboot_notify(struct notifier_block *nb,
+				  unsigned long code, void *cmd)
+{
+	return gpio_ups_reboot_event(container_of(nb, struct gpio_ups, reboot_nb),
+				     code);
+}
+
+/**
+ * gpio_ups_sys_off() - power-off preparation: tell the UPS to cut power
+ * @data: sys-off data; cb_data is the driver state
+ *
+ * Registered for SYS_OFF_MODE_POWER_OFF_PREPARE (5.19 on), so it runs on
+ * every power-off, whoever started it, and never on restart; the reboot
+ * notifier has usually asserted the line already.
+ *
+ * Return: NOTIFY_DONE.
+ */
+int gpio_ups_sys_off(struct sys_off_data *data)
+{
+	return gpio_ups_reboot_event(data->cb_data, SYS_POWER_OFF);
 }
 
 /*
@@ -1084,7 +1133,7 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	unsigned int i, n;
 	int ret;
 
-	ret = power_supply_get_battery_info(ups->psy, &info);
+	ret = gpio_ups_get_battery_info(ups->psy, &info);
 	if (ret)
 		return dev_err_probe(ups->dev, ret,
 				     "cannot read the monitored-battery node\n");
@@ -1113,7 +1162,7 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 		st->ocv[i].pct = clamp(info->ocv_table[0][i].capacity, 0, 100);
 	}
 	st->ocv_points = i;
-	power_supply_put_battery_info(ups->psy, info);
+	gpio_ups_put_battery_info(ups->psy, info);
 	return 0;
 }
 
@@ -1365,9 +1414,11 @@ int gpio_ups_probe(struct platform_device *pdev)
 		return ret;
 
 	if (ups->shutdown_gpiod) {
-		ret = devm_register_sys_off_handler(dev, SYS_OFF_MODE_POWER_OFF_PREPARE,
-						    SYS_OFF_PRIO_DEFAULT,
-						    gpio_ups_sys_off, ups);
+		ups->reboot_nb.notifier_call = gpio_ups_reboot_notify;
+		ret = devm_register_reboot_notifier(dev, &ups->reboot_nb);
+		if (!ret)
+			ret = gpio_ups_devm_register_power_off_prepare(dev, gpio_ups_sys_off,
+								       ups);
 		if (ret)
 			return dev_err_probe(dev, ret,
 					     "cannot register the power-off handler\n");
@@ -1400,8 +1451,9 @@ static void gpio_ups_shutdown(struct platform_device *pdev)
 	 * uevents.  Nothing here waits for a work item: an ADC read hung on
 	 * I2C would stall device_shutdown() with it (a read in flight finds
 	 * ups->dead and drops its result).  The emergency power-off stays
-	 * armed, in case the power-off stalls, and the power-off handler
-	 * still asserts shutdown-gpios.
+	 * armed, in case the power-off stalls.  The reboot notifier has
+	 * asserted shutdown-gpios (halt, power-off) or left it alone
+	 * (restart).
 	 */
 	mutex_lock(&ups->lock);
 	ups->dead = true;

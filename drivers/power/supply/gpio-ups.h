@@ -5,7 +5,10 @@
 #ifndef _GPIO_UPS_H
 #define _GPIO_UPS_H
 
+#include <linux/types.h>
+
 struct device;
+struct gpio_ups;
 struct platform_device;
 struct sys_off_data;
 
@@ -27,5 +30,7 @@ extern const struct gpio_ups_actions *gpio_ups_actions;
 
 int gpio_ups_probe(struct platform_device *pdev);
 int gpio_ups_sys_off(struct sys_off_data *data);
+bool gpio_ups_shutdown_line_wanted(unsigned long code);
+int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code);
 
 #endif /* _GPIO_UPS_H */
