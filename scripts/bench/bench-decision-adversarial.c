@@ -154,6 +154,7 @@ static struct board boards[] = {
 		   .eta = 0.90, .charge_a = 1.0, .soc0 = 1.0 },
 	  .has_current = true, .adc_div = 2 },
 };
+
 #define NBOARDS		ARRAY_SIZE(boards)
 #define B_CAPS		0x7u	/* the three supercapacitor boards */
 #define B_LIION		0x8u
@@ -224,6 +225,7 @@ static const struct row rows[] = {
 	  ADC(ADC_ADS1015, 1), .step_s = 10,
 	  .load0 = 1, .load1 = 0.25 },
 };
+
 #define ROW_LOST	10	/* rows[] index of lost@10s, then its reference */
 
 static const double loads_w[] = { 0.6, 2.5, 4.0, 8.0 };
@@ -615,100 +617,114 @@ static struct tally tot[ARRAY_SIZE(rows)][NPOL];
 static struct tally per[ARRAY_SIZE(rows)][NBOARDS];	/* gpio-ups */
 static unsigned int undersized[ARRAY_SIZE(rows)];
 
-static void run_row(unsigned int ri)
+static void tally_add(struct tally *a, const struct outcome *o, bool ridable,
+		      bool ceil_ok)
+{
+	a->cases++;
+	a->brownouts += o->brownout;
+	a->forced += o->forced;
+	a->ridable += ridable;
+	a->needless += ridable && o->commit;
+	a->ridden += ridable && !o->commit;
+	a->ceiling += ridable && ceil_ok;
+}
+
+/* One outage of a configuration, every policy. */
+static void run_outage(unsigned int ri, unsigned int bi, const struct scen *c)
+{
+	double lead_s = GPIO_UPS_POLICY_EMERGENCY_LEAD_MS / 1000.0;
+	bool ridable = false, ceil_ok = false, early;
+	unsigned int k;
+
+	if (c->outage_s >= 0) {
+		ceil_ok = !truth_browns_out(c, c->outage_s, lead_s, &early);
+		ridable = ceil_ok || !early;
+	}
+	for (k = 0; k < NPOL; k++) {
+		struct outcome o = run_case(c, k);
+
+		if (getenv("BENCH_DEBUG") &&
+		    (o.brownout || o.forced || (ridable && o.commit)))
+			fprintf(stderr,
+				"%s %s %s %.1fW outage %.0fs: commit %.2fs%s%s%s\n",
+				c->r->name, pol_name[k], c->b->name, c->p_w,
+				c->outage_s, o.t_commit_s,
+				o.brownout ? " BROWNOUT" : "",
+				o.forced ? " forced" : "",
+				ridable && o.commit ? " needless" : "");
+		tally_add(&tot[ri][k], &o, ridable, ceil_ok);
+		if (k == POL_GPIO_UPS)
+			tally_add(&per[ri][bi], &o, ridable, ceil_ok);
+	}
+}
+
+/* Every outage length of a row on a board at a load and duration. */
+static void run_config(unsigned int ri, unsigned int bi, unsigned int li,
+		       unsigned int di)
 {
 	const struct row *r = &rows[ri];
-	unsigned int bi, li, di, oi, k;
+	struct scen c = {
+		.r = r, .b = &boards[bi], .p_w = loads_w[li],
+		.dur_s = durations_s[di], .outage_s = FOREVER,
+	};
+	struct sim_rng prng;
+	unsigned int oi;
+
+	/* the same phase and noise for every policy */
+	c.seed = 7919ULL * (ri + 1) + 104729ULL * bi + 31ULL * li + di;
+	sim_rng_seed(&prng, c.seed ^ 0xf1a9);
+	if (r->flap_t_ms)
+		c.phase_ms = r->flap_t_ms / 2 +
+			(long long)(sim_rng_uniform(&prng) * r->flap_t_ms / 2 /
+				    TICK_MS) * TICK_MS;
+	if (truth_browns_out(&c, 0, 0, NULL)) {
+		undersized[ri]++;
+		return;
+	}
+	c.max_s = FOREVER_FACTOR * truth_runtime_s(&c, FOREVER_LIMIT_S) + 60;
+	for (oi = 0; oi < ARRAY_SIZE(outages_s); oi++) {
+		c.outage_s = outages_s[oi];
+		if (c.outage_s >= 0 && c.outage_s <= r->min_outage_s)
+			continue;
+		run_outage(ri, bi, &c);
+	}
+}
+
+static void run_row(unsigned int ri)
+{
+	unsigned int bi, li, di;
 
 	for (bi = 0; bi < NBOARDS; bi++) {
-		if (!(r->boards & (1u << bi)))
+		if (!(rows[ri].boards & (1u << bi)))
 			continue;
-		for (li = 0; li < ARRAY_SIZE(loads_w); li++) {
-			for (di = 0; di < ARRAY_SIZE(durations_s); di++) {
-				struct scen c = {
-					.r = r, .b = &boards[bi],
-					.p_w = loads_w[li],
-					.dur_s = durations_s[di],
-					.outage_s = FOREVER,
-				};
-				struct sim_rng prng;
-				bool early;
-
-				/* the same phase and noise for every policy */
-				c.seed = 7919ULL * (ri + 1) + 104729ULL * bi +
-					 31ULL * li + di;
-				sim_rng_seed(&prng, c.seed ^ 0xf1a9);
-				if (r->flap_t_ms)
-					c.phase_ms = r->flap_t_ms / 2 +
-						(long long)(sim_rng_uniform(&prng) *
-							    r->flap_t_ms / 2 / TICK_MS) * TICK_MS;
-				if (truth_browns_out(&c, 0, 0, NULL)) {
-					undersized[ri]++;
-					continue;
-				}
-				c.max_s = FOREVER_FACTOR *
-					  truth_runtime_s(&c, FOREVER_LIMIT_S) + 60;
-				for (oi = 0; oi < ARRAY_SIZE(outages_s); oi++) {
-					double L = outages_s[oi];
-					bool ridable = false, ceil_ok = false;
-
-					if (L >= 0 && L <= r->min_outage_s)
-						continue;
-					c.outage_s = L;
-					if (L >= 0) {
-						ceil_ok = !truth_browns_out(&c, L,
-							GPIO_UPS_POLICY_EMERGENCY_LEAD_MS / 1000.0,
-							&early);
-						ridable = ceil_ok || !early;
-					}
-					for (k = 0; k < NPOL; k++) {
-						struct outcome o = run_case(&c, k);
-						struct tally *a[2] = { &tot[ri][k],
-							k == POL_GPIO_UPS ? &per[ri][bi] : NULL };
-						int j;
-
-						if (getenv("BENCH_DEBUG") &&
-						    (o.brownout || o.forced ||
-						     (ridable && o.commit)))
-							fprintf(stderr, "%s %s %s %.1fW outage %.0fs: commit %.2fs%s%s%s\n",
-								r->name, pol_name[k], c.b->name, c.p_w, L,
-								o.t_commit_s, o.brownout ? " BROWNOUT" : "",
-								o.forced ? " forced" : "",
-								ridable && o.commit ? " needless" : "");
-						for (j = 0; j < 2; j++) {
-							if (!a[j])
-								continue;
-							a[j]->cases++;
-							a[j]->brownouts += o.brownout;
-							a[j]->forced += o.forced;
-							a[j]->ridable += ridable;
-							a[j]->needless += ridable && o.commit;
-							a[j]->ridden += ridable && !o.commit;
-							a[j]->ceiling += ridable && ceil_ok;
-						}
-					}
-				}
-			}
-		}
+		for (li = 0; li < ARRAY_SIZE(loads_w); li++)
+			for (di = 0; di < ARRAY_SIZE(durations_s); di++)
+				run_config(ri, bi, li, di);
 	}
 }
 
 int main(void)
 {
+	const char *only = getenv("BENCH_ROWS");
 	unsigned int ri, bi, k;
 	char b1[16], b2[16];
+	double lost, ref;
 
 	for (bi = 0; bi < NBOARDS; bi++)
 		board_setup(&boards[bi]);
+	/* BENCH_ROWS=word: only the rows whose name contains it */
 	for (ri = 0; ri < ARRAY_SIZE(rows); ri++)
-		/* BENCH_ROWS=word: only the rows whose name contains it */
-		if (!getenv("BENCH_ROWS") || strstr(rows[ri].name, getenv("BENCH_ROWS")))
+		if (!only || strstr(rows[ri].name, only))
 			run_row(ri);
 
-	printf("Adversarial outages (rows and definitions in scripts/bench/bench-decision-adversarial.c)\n");
-	printf("boards: 10F 2.7V, 25F 4.6V, 100F 4.6V, Li-ion 2.5Ah (unless the row says); loads 0.6-8 W; shutdown 25 s at half the load;\n"
-	       "outages 3 s-600 s and forever (rows with an event at 10 s: longer than 10 s only); the driver's glue as gpio-ups-drv.c\n");
-	printf("brn: brownouts, ndl: needless shutdowns, ride: ride-through of ridable outages, emg: emergency power-offs;\n"
+	printf("Adversarial outages (rows and definitions in %s)\n",
+	       "scripts/bench/bench-decision-adversarial.c");
+	printf("boards: 10F 2.7V, 25F 4.6V, 100F 4.6V, Li-ion 2.5Ah (unless the row says); "
+	       "loads 0.6-8 W; shutdown 25 s at half the load;\n"
+	       "outages 3 s-600 s and forever (rows with an event at 10 s: longer than 10 s only); "
+	       "the driver's glue as gpio-ups-drv.c\n");
+	printf("brn: brownouts, ndl: needless shutdowns, ride: ride-through of ridable outages, "
+	       "emg: emergency power-offs;\n"
 	       "ceiling: ride-through of a commit at the last safe moment (ground truth)\n\n");
 	printf("%-18s %5s %5s", "row", "cases", "ridbl");
 	for (k = 0; k < NPOL; k++)
@@ -758,10 +774,10 @@ int main(void)
 		printf("\n");
 	}
 
-	printf("\nADC lost 10 s into the outage: gpio-ups ride-through %.1f%%; the same outages without the loss %.1f%% (%+.1f points)\n",
-	       pct(tot[ROW_LOST][0].ridden, tot[ROW_LOST][0].ridable),
-	       pct(tot[ROW_LOST + 1][0].ridden, tot[ROW_LOST + 1][0].ridable),
-	       pct(tot[ROW_LOST][0].ridden, tot[ROW_LOST][0].ridable) -
-	       pct(tot[ROW_LOST + 1][0].ridden, tot[ROW_LOST + 1][0].ridable));
+	lost = pct(tot[ROW_LOST][0].ridden, tot[ROW_LOST][0].ridable);
+	ref = pct(tot[ROW_LOST + 1][0].ridden, tot[ROW_LOST + 1][0].ridable);
+	printf("\nADC lost 10 s into the outage: gpio-ups ride-through %.1f%%; "
+	       "the same outages without the loss %.1f%% (%+.1f points)\n",
+	       lost, ref, lost - ref);
 	return 0;
 }

@@ -46,11 +46,15 @@ static void drv_glue_evaluate(struct drv_glue *g, u64 now)
 		g->emergency_ms = d.emergency_ms;
 		g->emergency_at = drv_glue_max(d.emergency_ms, now);
 	}
-	if (g->cfg.has_adc && g->policy.state == GPIO_UPS_PSTATE_ON_BACKUP)
+	/* the ADC stall watch */
+	if (g->cfg.has_adc && g->policy.state == GPIO_UPS_PSTATE_ON_BACKUP) {
+		u64 stall = g->last_sample_ms +
+			    DRV_GLUE_ADC_STALL_SAMPLES * g->cfg.sample_ms;
+
 		d.next_eval_ms = drv_glue_min(d.next_eval_ms,
-			drv_glue_max(g->last_sample_ms +
-				     DRV_GLUE_ADC_STALL_SAMPLES * g->cfg.sample_ms,
-				     now + g->cfg.sample_ms));
+					      drv_glue_max(stall,
+							   now + g->cfg.sample_ms));
+	}
 	/* the policy's deadlines lie ahead; now + 1 keeps time moving */
 	g->policy_at = d.next_eval_ms == GPIO_UPS_NEVER ? GPIO_UPS_NEVER :
 		       drv_glue_max(d.next_eval_ms, now + 1);
