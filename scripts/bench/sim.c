@@ -166,10 +166,17 @@ static void sim_substep(struct sim_plant *p, double h)
 	sim_update_terminal(p, r);
 }
 
+void sim_plant_set_max_dt(struct sim_plant *p, double max_dt_s)
+{
+	p->max_dt_s = max_dt_s;
+}
+
 void sim_plant_step(struct sim_plant *p, double dt_s)
 {
+	double max_h = p->max_dt_s > 0 ? p->max_dt_s : SIM_MAX_DT_S;
+
 	while (dt_s > 1e-12) {
-		double h = dt_s < SIM_MAX_DT_S ? dt_s : SIM_MAX_DT_S;
+		double h = dt_s < max_h ? dt_s : max_h;
 
 		sim_substep(p, h);
 		dt_s -= h;

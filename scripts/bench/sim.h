@@ -96,6 +96,7 @@ struct sim_plant {
 	double v_term;		/* terminal voltage */
 	bool empty;		/* converter has cut off (latched until mains) */
 	double t_empty_s;	/* time the store went empty, < 0 while not */
+	double max_dt_s;	/* integration step of sim_plant_step, 0: 1 ms */
 };
 
 void sim_supercap_init(struct sim_plant *p, const struct sim_supercap_cfg *cfg);
@@ -105,6 +106,8 @@ void sim_plant_set_load(struct sim_plant *p, sim_load_fn fn, void *ctx);
 void sim_plant_set_mains(struct sim_plant *p, bool on);
 /* Advance by dt_s (integrated internally in steps of at most 1 ms). */
 void sim_plant_step(struct sim_plant *p, double dt_s);
+/* Integrate sim_plant_step() in steps of at most max_dt_s instead (0: 1 ms). */
+void sim_plant_set_max_dt(struct sim_plant *p, double max_dt_s);
 
 double sim_plant_time(const struct sim_plant *p);
 double sim_plant_terminal_v(const struct sim_plant *p);
