@@ -167,7 +167,7 @@ else:
 name = 'kmemleak scan after the suites finds no unreferenced object'
 done = [re.search(r'gpio-ups-init: kmemleak: scan done, (\d+) unreferenced', l) for l in console]
 done = [m for m in done if m]
-leak = [i for i, l in enumerate(console) if 'unreferenced object' in l]
+leak = [i for i, l in enumerate(console) if re.search(r'unreferenced object 0x', l)]
 if not done:
     failed += 1
     init = [ktime.sub('', l.strip()) for l in console if 'gpio-ups-init:' in l]
