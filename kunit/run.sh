@@ -103,7 +103,7 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		# Boots with KVM if the kernel's banner shows within 20 s.
 		qemu-system-x86_64 -enable-kvm -cpu host -nodefaults -m 256 -no-reboot \
 			-nographic -serial stdio -bios qboot.rom \
-			-kernel "$BUILD/arch/x86/boot/bzImage" \
+			-kernel "$BUILD/vmlinux" \
 			-append 'console=ttyS0 panic=-1 kunit.enable=0' \
 			</dev/null >"$BUILD/kvm-probe.log" 2>&1 &
 		pid=$!
