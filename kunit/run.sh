@@ -95,7 +95,7 @@ fi
 qconf=(--build_dir="$BUILD" --kunitconfig="$KCONF"
        --qemu_config="$GPIO_UPS_ROOT/kunit/qemu/$ARCH.py")
 "${kunit[@]}" build "${qconf[@]}" --jobs="$JOBS" </dev/null || exit
-accel=(-accel tcg,thread=multi)
+accel=(-accel "tcg,thread=multi")
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 	probe=$CACHE/kvm-probe
