@@ -5,7 +5,8 @@
  * The kernel runs its built-in KUnit suites before it starts init, so by
  * now every suite has run. Ask kmemleak for what they left unreferenced,
  * print its report on the console (scripts/checks/11-kunit-qemu.sh fails on
- * any "unreferenced object") and reboot: QEMU runs with -no-reboot and
+ * any "unreferenced object"), whether lockdep is still on (a report or an
+ * internal limit turns it off) and reboot: QEMU runs with -no-reboot and
  * exits. Built static by run.sh and passed to QEMU as the initrd's /init.
  */
 #include <stdio.h>
@@ -63,11 +64,37 @@ static int kmemleak_report(void)
 	return leaks;
 }
 
+/* Print lockdep's "debug_locks: N" (1: still checking). */
+static void lockdep_state(void)
+{
+	char line[128];
+	FILE *f;
+
+	if (mount("proc", "/proc", "proc", 0, NULL)) {
+		printf(TAG "cannot mount proc\n");
+		return;
+	}
+	f = fopen("/proc/lockdep_stats", "r");
+	if (!f) {
+		printf(TAG "lockdep: not in this kernel\n");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "debug_locks:");
+
+		if (p)
+			printf(TAG "lockdep: %s", p);
+	}
+	fclose(f);
+}
+
 int main(void)
 {
 	int leaks;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	mkdir("/proc", 0755);
+	lockdep_state();
 	mkdir("/sys", 0755);
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL) ||
 	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL)) {

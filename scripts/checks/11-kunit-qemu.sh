@@ -7,8 +7,9 @@
 # /dev/kvm is usable, else emulated (slower). Checks: one per test case, one
 # per suite defined in kunit/*.c that did not run, one for the run itself,
 # one that the kernel log has no lockdep, debugobjects, might_sleep or other
-# WARNING/BUG report, one that kmemleak's scan after the suites (by the
-# guest's init, kunit/qemu/init.c) found no unreferenced object.
+# WARNING/BUG report, one that lockdep was still on at the end, one that
+# kmemleak's scan after the suites (by the guest's init, kunit/qemu/init.c)
+# found no unreferenced object.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -159,6 +160,22 @@ elif hits:
     first = hits[0]
     excerpt = [ktime.sub('', l.rstrip()) for l in console[first:first + 40]]
     say('FAIL', name, [f'{len(hits)} report lines; the first report:'] + excerpt)
+else:
+    say('PASS', name)
+
+# lockdep turns itself off after its first report or when it runs out of
+# room; kunit/qemu/init.c prints its debug_locks once the suites have run.
+name = 'lockdep still on once the suites have run (debug_locks 1)'
+dl = [re.search(r'gpio-ups-init: lockdep: debug_locks:\s*(\d+)', l) for l in console]
+dl = [m for m in dl if m]
+if not dl:
+    failed += 1
+    say('FAIL', name, ['no "gpio-ups-init: lockdep: debug_locks:" line from the guest\'s init'])
+elif dl[-1].group(1) != '1':
+    failed += 1
+    off = [ktime.sub('', l.strip()) for l in console
+           if re.search(r'turning off the locking correctness validator|debug_locks', l)][:5]
+    say('FAIL', name, [f'debug_locks is {dl[-1].group(1)}: lockdep stopped checking'] + off)
 else:
     say('PASS', name)
 
