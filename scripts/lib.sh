@@ -57,7 +57,8 @@ need_pkgs() {
 			apt-get update -qq >&2 || die "apt-get update failed"
 			mkdir -p "$CACHE" && touch "$CACHE/.apt-updated"
 		fi
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+			install -y -qq --no-install-recommends \
 			"${missing[@]}" </dev/null >&2 || die "apt-get install ${missing[*]} failed"
 	else
 		die "missing packages; run: sudo apt-get install -y ${missing[*]}"
