@@ -465,12 +465,13 @@ static void gpio_ups_sample_work(struct work_struct *work)
 	if (!ret && ups->chan_current)
 		cret = gpio_ups_iio_read_processed_scale(ups->chan_current, &ua,
 							 1000);
+	/* the reading's time, not when the lock was free */
+	s.time_ms = gpio_ups_now_ms();
 
 	mutex_lock(&ups->lock);
 	if (ups->dead)
 		goto out;
 
-	s.time_ms = gpio_ups_now_ms();
 	s.on_mains = gpio_ups_on_mains(ups);
 	ups->last_sample_ms = s.time_ms;
 	if (ret < 0) {
@@ -493,7 +494,7 @@ static void gpio_ups_sample_work(struct work_struct *work)
 		}
 		gpio_ups_est_update(&ups->est, &s);
 	}
-	gpio_ups_evaluate_locked(ups, s.time_ms);
+	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	gpio_ups_schedule_sample_locked(ups, gpio_ups_next_sample_locked(ups));
 out:
 	mutex_unlock(&ups->lock);
