@@ -85,6 +85,7 @@ static void pt_step(struct pt_ctx *c)
 		.est = c->use_est ? &c->est : NULL,
 	};
 
+	c->est.sample_energy_uj = c->est.energy_uj;
 	c->last.seq = c->est.seq;
 	if (memcmp(&c->last, &c->est, sizeof(c->est)))
 		c->est.seq++;

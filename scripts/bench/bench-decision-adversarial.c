@@ -489,13 +489,14 @@ static struct outcome run_case(const struct scen *c, enum pol pol)
 	struct outcome o = { .t_commit_s = -1 };
 	struct sim_plant pl;
 	struct adc_ctx ac = { .c = c, .pl = &pl };
+	struct gpio_ups_store st = b->st;
 	struct drv_glue g;
 	struct drv_glue_cfg gc = {
 		.debounce_ms = DRV_GLUE_DEBOUNCE_MS,
 		.sample_ms = SAMPLE_MS,
 		.has_adc = r->adc != ADC_NONE,
 		.has_current = b->has_current && !r->no_current,
-		.store = &b->st,
+		.store = &st,
 		.read = adc_read,
 		.read_ctx = &ac,
 	};
@@ -506,6 +507,12 @@ static struct outcome run_case(const struct scen *c, enum pol pol)
 	double budget = accu_budget_j(b, c->p_w), accu = 0;
 	bool m = true, committed = false;
 
+	/*
+	 * A battery without a current channel declares its load, as the
+	 * user guide asks (nominal-load-microwatt): the host's running load.
+	 */
+	if (r->no_current && b->kind == SIM_BATTERY)
+		st.nominal_load_uw = (u32)llround(c->p_w * 1e6);
 	plant_init(&pl, c);
 	sim_plant_set_load(&pl, host_load, &h);
 	if (r->adc == ADC_ADS1115)

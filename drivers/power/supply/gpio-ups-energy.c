@@ -668,10 +668,9 @@ static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
 }
 
 /*
- * Tolerance of the published energy at v_uv: GPIO_UPS_EST_TOL_NOISE_UV of
+ * Tolerance of a reading's energy at v_uv: GPIO_UPS_EST_TOL_NOISE_UV of
  * reading noise plus the I * R step of the largest load measured in the
- * outage (what the terminal voltage recovers when that load goes away),
- * and at least four times the fit's noise.
+ * outage (what the terminal voltage recovers when that load goes away).
  */
 static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
 {
@@ -683,10 +682,9 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
 	u64 dv = div_u64(i_ua * store->resistance_uohm, PPM) +
 		 GPIO_UPS_EST_TOL_NOISE_UV;
 
-	return max(gpio_ups_margin_uj(store, v_uv,
-				      (u32)min_t(u64, dv, GPIO_UPS_MAX_VOLTAGE_UV),
-				      true),
-		   4 * e->priv.fit.sigma_uj);
+	return gpio_ups_margin_uj(store, v_uv,
+				  (u32)min_t(u64, dv, GPIO_UPS_MAX_VOLTAGE_UV),
+				  true);
 }
 
 static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
@@ -712,7 +710,8 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	}
 	est->energy_uj = min(energy, full);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
-	est->tol_uj = gpio_ups_est_tol_uj(e, est->voltage_uv);
+	est->sample_energy_uj = min(raw->e_uj, full);
+	est->tol_uj = gpio_ups_est_tol_uj(e, raw->v_uv);
 
 	if (e->priv.on_mains) {
 		s64 rate_uw;

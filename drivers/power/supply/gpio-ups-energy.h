@@ -156,7 +156,10 @@ struct gpio_ups_sample {
  * @energy_valid: @voltage_uv, @energy_uj and @capacity_pct are valid
  * @voltage_uv: filtered store voltage
  * @energy_uj: usable energy left (above cut-off, after converter losses)
- * @tol_uj: how far @energy_uj may be off from reading noise
+ * @sample_energy_uj: the energy of the last reading alone (terminal
+ *	voltage), before any fit: what the readings say, for the policy's
+ *	check against physics
+ * @tol_uj: how far @sample_energy_uj may be off from reading noise
  *	(GPIO_UPS_EST_TOL_NOISE_UV) and the I * R step of the largest load
  *	measured in this outage: a rise smaller than this is no recharge
  * @energy_full_uj: usable energy when charged
@@ -181,6 +184,7 @@ struct gpio_ups_estimate {
 	bool energy_valid;
 	u32 voltage_uv;
 	u64 energy_uj;
+	u64 sample_energy_uj;
 	u64 tol_uj;
 	u64 energy_full_uj;
 	u32 capacity_pct;

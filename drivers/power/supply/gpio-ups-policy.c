@@ -404,12 +404,19 @@ static bool gpio_ups_est_fresh(struct gpio_ups_policy *p,
 	return fresh;
 }
 
-/* Load that dead reckoning assumes: the margin on the last trusted one. */
+/*
+ * Load that dead reckoning assumes: the margin on the last trusted one or,
+ * once the readings are untrusted (their load figures may have followed
+ * the lie for a while), on the highest trusted one of the outage.
+ */
 static u32 gpio_ups_dr_power_uw(const struct gpio_ups_policy *p)
 {
-	return min_t(u64, div_u64(mul_u32_u32(p->priv.last_power_uw,
-					      GPIO_UPS_POLICY_DR_LOAD_PCT), 100),
-		     U32_MAX);
+	u32 pw = p->untrusted ? max(p->priv.last_power_uw,
+				    p->priv.peak_power_uw) :
+				p->priv.last_power_uw;
+
+	return min_t(u64, div_u64(mul_u32_u32(pw, GPIO_UPS_POLICY_DR_LOAD_PCT),
+				  100), U32_MAX);
 }
 
 /* Energy left at now_ms from energy_uj at t_ms, at the dead-reckoning load. */
@@ -464,14 +471,17 @@ static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
 			       const struct gpio_ups_estimate *est)
 {
 	u64 drop, ceiling, *e = p->priv.ck_energy_uj, *t = p->priv.ck_ms;
+	u64 reading_uj = est->sample_energy_uj;
 	unsigned int m;
 
 	if (p->untrusted)
 		return false;
-	m = gpio_ups_push3(e, t, &p->priv.ck_n, est->energy_uj, now_ms);
+	m = gpio_ups_push3(e, t, &p->priv.ck_n, reading_uj, now_ms);
 	if (!p->priv.have_anchor) {
+		if (!p->priv.first_energy_uj)
+			p->priv.first_energy_uj = reading_uj;
 		p->priv.have_anchor = true;
-		p->priv.anchor_energy_uj = est->energy_uj;
+		p->priv.anchor_energy_uj = reading_uj;
 		p->priv.anchor_ms = now_ms;
 		return true;
 	}
@@ -487,13 +497,21 @@ static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
 		drop = div_u64((now_ms - t[m]) * gpio_ups_floor_uw(p), 1000);
 		ceiling = e[m] > drop ? e[m] - drop : 0;
 	}
-	if (est->energy_uj <= ceiling + est->tol_uj) {
+	if (reading_uj <= ceiling + est->tol_uj) {
 		p->priv.suspect_run = 0;
+		if (reading_uj + est->tol_uj < p->priv.first_energy_uj)
+			p->priv.drained = true;
 		return true;
 	}
 	if (++p->priv.suspect_run < GPIO_UPS_POLICY_SUSPECT_RUN)
 		return false;
 	p->untrusted = true;
+	/*
+	 * Readings that never showed the store drain were never worth a
+	 * measurement: the fallback timer decides, not dead reckoning.
+	 */
+	if (!p->priv.drained)
+		p->priv.had_measured = false;
 	if (p->priv.had_measured &&
 	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
 				  p->priv.anchor_ms, now_ms) <

@@ -58,7 +58,7 @@
 #define GPIO_UPS_POLICY_WINDOW			3U
 #define GPIO_UPS_POLICY_SD_MEASURE_MS		1000U
 #define GPIO_UPS_POLICY_DR_LOAD_PCT		125U
-#define GPIO_UPS_POLICY_FLOOR_PCT		10U
+#define GPIO_UPS_POLICY_FLOOR_PCT		20U
 #define GPIO_UPS_POLICY_SUSPECT_RUN		3U
 
 /* Defaults (binding YAML) */
@@ -239,6 +239,8 @@ struct gpio_ups_policy {
 		u64 ck_ms[3];
 		u32 ck_n;
 		u32 suspect_run;	/* implausible readings in a row */
+		bool drained;		/* a trusted drain beyond tolerance */
+		u64 first_energy_uj;	/* first reading of the outage */
 		u32 sd_commit_power_uw;	/* load the commit was on, 0: none */
 		bool sd_have_base;	/* first settled reading after it */
 		u64 sd_base_energy_uj;
