@@ -85,6 +85,19 @@ static u32 gpio_ups_max_load_uw(const struct gpio_ups_store *store)
 	return store->max_load_uw ? store->max_load_uw : GPIO_UPS_MAX_POWER_UW;
 }
 
+/* the learned figures, where learned, else the declared ones */
+static u32 gpio_ups_store_c_uf(const struct gpio_ups_store *store)
+{
+	return store->learned_capacitance_uf ? store->learned_capacitance_uf :
+					       store->capacitance_uf;
+}
+
+static u32 gpio_ups_store_r_uohm(const struct gpio_ups_store *store)
+{
+	return store->learned_resistance_uohm ? store->learned_resistance_uohm :
+						store->resistance_uohm;
+}
+
 /**
  * gpio_ups_store_validate() - check a store description
  * @store: description
@@ -112,7 +125,9 @@ int gpio_ups_store_validate(const struct gpio_ups_store *store)
 		return -EINVAL;
 	if (!store->efficiency_pct || store->efficiency_pct > 100)
 		return -EINVAL;
-	if (store->resistance_uohm > GPIO_UPS_MAX_RESISTANCE_UOHM ||
+	if (gpio_ups_store_r_uohm(store) > GPIO_UPS_MAX_RESISTANCE_UOHM ||
+	    store->resistance_uohm > GPIO_UPS_MAX_RESISTANCE_UOHM ||
+	    store->learned_capacitance_uf > GPIO_UPS_MAX_CAPACITANCE_UF ||
 	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW ||
 	    store->max_load_uw > GPIO_UPS_MAX_POWER_UW)
 		return -EINVAL;
@@ -194,7 +209,7 @@ static u64 gpio_ups_cap_energy_uj(const struct gpio_ups_store *store,
 	 * intermediate of mul_u64_u64_div_u64() holds it, and the result
 	 * (<= 5.4e12 uJ) fits u64.
 	 */
-	return mul_u64_u64_div_u64((u64)store->capacitance_uf *
+	return mul_u64_u64_div_u64((u64)gpio_ups_store_c_uf(store) *
 				   store->efficiency_pct, v2 - vmin2,
 				   200000000000000ULL);
 }
@@ -266,7 +281,7 @@ u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store)
 static s64 gpio_ups_ir_uv(const struct gpio_ups_store *store, s32 i_ua)
 {
 	/* |I| < 2^31 uA, R <= 1e7 uohm: product < 2^55 */
-	return div_s64((s64)i_ua * store->resistance_uohm, PPM);
+	return div_s64((s64)i_ua * gpio_ups_store_r_uohm(store), PPM);
 }
 
 /*
@@ -321,14 +336,31 @@ static u64 gpio_ups_esr_loss_uj(const struct gpio_ups_store *store,
 {
 	u32 vmin = store->voltage_min_uv;
 	/* R C in us: <= 1e7 uohm * 3e9 uF / 1e6 = 3e10 */
-	u64 rc_us = div_u64((u64)store->resistance_uohm *
-			    store->capacitance_uf, PPM);
+	u64 rc_us = div_u64((u64)gpio_ups_store_r_uohm(store) *
+			    gpio_ups_store_c_uf(store), PPM);
 
 	if (store->type != GPIO_UPS_STORE_SUPERCAP || v_uv <= vmin)
 		return 0;
 	/* rc_us * p_uw <= 3e10 * 5e9 < 2^58: uW * us = 1e-6 uJ */
 	return mul_u64_u64_div_u64(rc_us * p_uw, 2ULL * (v_uv - vmin),
 				   (u64)PPM * ((u64)v_uv + vmin));
+}
+
+/**
+ * gpio_ups_energy_full_at_load_uj() - what the store delivers from full
+ * @store: description (learned figures where learned)
+ * @load_uw: load power
+ *
+ * Return: usable energy when charged, less what the ESR burns on the way
+ * down to the cut-off at @load_uw (supercapacitor), in microjoule.
+ */
+u64 gpio_ups_energy_full_at_load_uj(const struct gpio_ups_store *store,
+				    u32 load_uw)
+{
+	u64 full = gpio_ups_energy_full_uj(store);
+	u64 loss = gpio_ups_esr_loss_uj(store, store->voltage_max_uv, load_uw);
+
+	return full > loss ? full - loss : 0;
 }
 
 /* energy that a voltage change of dv_uv around v_uv is worth */
@@ -359,7 +391,7 @@ static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
 static u32 gpio_ups_margin_uv(const struct gpio_ups_store *store, u32 v_uv)
 {
 	u64 ir = div_u64(gpio_ups_max_current_ua(store, v_uv) *
-			 store->resistance_uohm, PPM);
+			 gpio_ups_store_r_uohm(store), PPM);
 
 	return (u32)min_t(u64, ir, GPIO_UPS_MAX_VOLTAGE_UV) +
 	       store->voltage_max_uv / GPIO_UPS_EST_NOISE_MARGIN_DIV;
@@ -606,6 +638,41 @@ void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
 	e->priv.have_avg = false;
 }
 
+/**
+ * gpio_ups_est_store_changed() - the store's learned figures changed
+ * @e: estimator
+ *
+ * Takes a new learned capacitance into energy_full and the energy of the
+ * readings to come: the fit window restarts (its energies hold the old
+ * capacitance) and the last reading is valued afresh.  A new ESR alone
+ * keeps the window.  The estimate is published again from the last reading.
+ */
+void gpio_ups_est_store_changed(struct gpio_ups_estimator *e)
+{
+	const struct gpio_ups_store *store = e->store;
+	u64 full;
+
+	if (!store || store->type == GPIO_UPS_STORE_NONE)
+		return;
+	full = gpio_ups_energy_full_uj(store);
+	if (full != e->est.energy_full_uj) {
+		e->priv.shift = 0;
+		while ((full >> e->priv.shift) >=
+		       (1ULL << (GPIO_UPS_EST_FIT_BITS - 1)))
+			e->priv.shift++;
+		e->est.energy_full_uj = full;
+		gpio_ups_win_reset(e);
+		e->priv.bad_run = 0;
+		if (e->priv.have_last && gpio_ups_is_cap(store))
+			e->priv.last.e_uj =
+				gpio_ups_sample_energy_uj(store,
+							  e->priv.last.v_uv,
+							  false, 0);
+	}
+	if (e->est.energy_valid && e->priv.have_last)
+		gpio_ups_est_publish(e, &e->priv.last);
+}
+
 /* mean V * I power over the newest GPIO_UPS_EST_VI_AVG_MS of the window */
 static bool gpio_ups_vi_power(struct gpio_ups_estimator *e, u32 *p_uw)
 {
@@ -656,12 +723,13 @@ static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
 	u64 p = (u64)clamp_t(s64, slope_uw, 0, GPIO_UPS_MAX_POWER_UW * 4ULL);
 	u64 i_ua, ir_uv;
 
-	if (store->type != GPIO_UPS_STORE_SUPERCAP || !store->resistance_uohm ||
+	if (store->type != GPIO_UPS_STORE_SUPERCAP ||
+	    !gpio_ups_store_r_uohm(store) ||
 	    !v_uv)
 		return (u32)p;
 	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 2e8 * 1e8 */
 	i_ua = div_u64(div_u64(p * 100, store->efficiency_pct) * PPM, v_uv);
-	ir_uv = div_u64(i_ua * store->resistance_uohm, PPM);
+	ir_uv = div_u64(i_ua * gpio_ups_store_r_uohm(store), PPM);
 	if (ir_uv >= v_uv / 2)
 		return (u32)p;
 	return (u32)div_u64(p * (v_uv - ir_uv), v_uv);
@@ -679,7 +747,7 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
 	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 5e9 * 1e6 */
 	u64 i_ua = div_u64(div_u64((u64)e->priv.peak_uw * 100,
 				   store->efficiency_pct) * PPM, v);
-	u64 dv = div_u64(i_ua * store->resistance_uohm, PPM) +
+	u64 dv = div_u64(i_ua * gpio_ups_store_r_uohm(store), PPM) +
 		 GPIO_UPS_EST_TOL_NOISE_UV;
 
 	return gpio_ups_margin_uj(store, v_uv,

@@ -109,6 +109,10 @@ struct gpio_ups_ocv_point {
  * @efficiency_pct: converter efficiency, 1..100
  * @energy_full_design_uwh: battery: energy when full
  * @resistance_uohm: ESR / internal resistance, 0 when unknown
+ * @learned_capacitance_uf: capacitance learned on charges (gpio-ups-learn.c),
+ *	used by the energy model instead of @capacitance_uf; 0: not learned
+ * @learned_resistance_uohm: ESR learned at the mains switches, used
+ *	instead of @resistance_uohm; 0: not learned
  * @nominal_load_uw: load assumed until a measurement exists, 0 when unknown
  * @max_load_uw: largest plausible load; a reading implying a faster energy
  *	drop is rejected.  0: GPIO_UPS_MAX_POWER_UW
@@ -123,6 +127,8 @@ struct gpio_ups_store {
 	u32 efficiency_pct;
 	u64 energy_full_design_uwh;
 	u32 resistance_uohm;
+	u32 learned_capacitance_uf;
+	u32 learned_resistance_uohm;
 	u32 nominal_load_uw;
 	u32 max_load_uw;
 	unsigned int ocv_points;
@@ -264,6 +270,8 @@ struct gpio_ups_estimator {
 int gpio_ups_store_validate(const struct gpio_ups_store *store);
 u64 gpio_ups_energy_uj(const struct gpio_ups_store *store, u32 voltage_uv);
 u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store);
+u64 gpio_ups_energy_full_at_load_uj(const struct gpio_ups_store *store,
+				    u32 load_uw);
 u32 gpio_ups_ocv2cap_ppm(const struct gpio_ups_store *store, u32 ocv_uv);
 void gpio_ups_est_init(struct gpio_ups_estimator *e,
 		       const struct gpio_ups_store *store);
@@ -272,6 +280,7 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
 				u64 now_ms);
 void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms);
+void gpio_ups_est_store_changed(struct gpio_ups_estimator *e);
 const struct gpio_ups_estimate *
 gpio_ups_est_get(const struct gpio_ups_estimator *e);
 
