@@ -294,6 +294,25 @@ static u64 gpio_ups_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
 	return div_u64(ms * power_uw, 1000);
 }
 
+/**
+ * gpio_ups_policy_reserve_uj() - the energy the reserve trigger commits at
+ * @cfg: knobs (shutdown duration, margin, shutdown load)
+ * @power_uw: running load
+ * @lookahead_ms: time the trigger takes to confirm (the policy uses
+ *	GPIO_UPS_POLICY_CONFIRM sampling intervals)
+ *
+ * The rule of trigger 1, for the store health check: energy for
+ * @lookahead_ms more at @power_uw, then the clean shutdown with its margin
+ * and the emergency lead (see gpio_ups_reserve_uj()).
+ *
+ * Return: the reserve, in microjoule.
+ */
+u64 gpio_ups_policy_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
+			       u32 power_uw, u32 lookahead_ms)
+{
+	return gpio_ups_reserve_uj(cfg, power_uw, lookahead_ms);
+}
+
 /* Milliseconds until energy_uj falls to floor_uj at power_uw. */
 static u64 gpio_ups_ms_to(u64 energy_uj, u64 floor_uj, u32 power_uw)
 {

@@ -282,6 +282,8 @@ void gpio_ups_policy_init(struct gpio_ups_policy *p,
 void gpio_ups_policy_step(struct gpio_ups_policy *p,
 			  const struct gpio_ups_policy_input *in,
 			  struct gpio_ups_decision *d);
+u64 gpio_ups_policy_reserve_uj(const struct gpio_ups_policy_cfg *cfg,
+			       u32 power_uw, u32 lookahead_ms);
 int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
 				   struct gpio_ups_shutdown_stats *st);
 int gpio_ups_policy_dead_reckoning(const struct gpio_ups_policy *p,
