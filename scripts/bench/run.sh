@@ -21,8 +21,8 @@ trap 'rm -rf "$OUT"' EXIT
 
 CFLAGS=(-O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter
 	-I "$BENCH/shim" -I "$DRV" -I "$BENCH")
-CORE=("$DRV/gpio-ups-energy.c" "$DRV/gpio-ups-policy.c" "$BENCH/sim.c"
-      "$BENCH/driver-glue.c")
+CORE=("$DRV/gpio-ups-energy.c" "$DRV/gpio-ups-policy.c" "$DRV/gpio-ups-learn.c"
+      "$BENCH/sim.c" "$BENCH/driver-glue.c")
 
 selected() {
 	local name=$1 pat
