@@ -206,14 +206,14 @@ static void learn_converges_declared_low(struct kunit *test)
 	converge_from(test, DECL_C_UF / 10 * 7, DECL_C_UF);
 }
 
-/* a top-up from 90 % of the window is too short to learn from */
+/* a top-up from 85 % of the window is too short to learn from */
 static void learn_ignores_short_charge(struct kunit *test)
 {
 	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	rig_init(r, DECL_C_UF, DECL_C_UF / 10 * 7, DECL_R_UOHM, 1);
-	rig_outage(r, 92);
+	rig_outage(r, 85);
 	rig_recharge(r);
 	KUNIT_EXPECT_EQ(test, r->l.c_updates, 0U);
 	KUNIT_EXPECT_EQ(test, r->l.capacitance_uf, DECL_C_UF);
@@ -284,8 +284,8 @@ static void energy_uses_learned_capacitance(struct kunit *test)
 		.time_ms = T0_MS, .on_mains = true, .voltage_valid = true,
 		.voltage_uv = 4000000,
 	};
-	/* 1/2 C (V^2 - Vmin^2) eta: 25 F -> 29.75 J full, 15.5 J at 4 V */
-	u64 full = 29750000, at4 = 15500000;
+	/* 1/2 C (V^2 - Vmin^2) eta: 25 F -> 149.1 J full, 97.5 J at 4 V */
+	u64 full = 149100000, at4 = 97500000;
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	gpio_ups_est_init(e, &st);
@@ -316,10 +316,10 @@ static void health_fires_iff_store_too_small(struct kunit *test)
 	};
 	struct gpio_ups_policy_cfg cfg;
 	struct gpio_ups_health h;
-	u64 full = 29750000;	/* uJ, 25 F */
+	u64 full = 149100000;	/* uJ, 25 F */
 	/* ms of load: (20000 * 150 % + 2000) * 100 % + 2 * 100 */
 	u64 need_ms = 32200;
-	u32 p_star = div64_u64(full * 1000, need_ms);	/* 923913 uW */
+	u32 p_star = div64_u64(full * 1000, need_ms);	/* 4630434 uW */
 	u32 p;
 
 	gpio_ups_policy_cfg_defaults(&cfg);
@@ -334,24 +334,24 @@ static void health_fires_iff_store_too_small(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, h.ok, p <= p_star, "load %u uW", p);
 	}
 
-	/* fine as declared at 0.8 W; aged to 70 %, no longer */
-	gpio_ups_health_check(&st, &cfg, 800000, &h);
+	/* fine as declared at 4 W (128.8 J needed); aged to 70 %, no longer */
+	gpio_ups_health_check(&st, &cfg, 4000000, &h);
 	KUNIT_EXPECT_TRUE(test, h.ok);
 	st.learned_capacitance_uf = DECL_C_UF / 10 * 7;
-	gpio_ups_health_check(&st, &cfg, 800000, &h);
+	gpio_ups_health_check(&st, &cfg, 4000000, &h);
 	KUNIT_EXPECT_FALSE(test, h.ok);
 	KUNIT_EXPECT_EQ(test, h.full_uj, full / 10 * 7);
 
-	/* a shorter shutdown fits again */
+	/* a shorter shutdown (68.8 J) fits again */
 	cfg.shutdown_duration_ms = 10000;
-	gpio_ups_health_check(&st, &cfg, 800000, &h);
+	gpio_ups_health_check(&st, &cfg, 4000000, &h);
 	KUNIT_EXPECT_TRUE(test, h.ok);
 
-	/* the ESR's loss counts: 1 ohm burns most of it at 0.8 W */
+	/* the ESR's loss counts: 1 ohm burns about 60 J at 4 W */
 	cfg.shutdown_duration_ms = 20000;
 	st.learned_capacitance_uf = 0;
 	st.learned_resistance_uohm = 1000000;
-	gpio_ups_health_check(&st, &cfg, 800000, &h);
+	gpio_ups_health_check(&st, &cfg, 4000000, &h);
 	KUNIT_EXPECT_LT(test, h.full_uj, full);
 	KUNIT_EXPECT_FALSE(test, h.ok);
 }
@@ -400,7 +400,7 @@ static void stats_count_outages_not_flaps(struct kunit *test)
 		si.energy_valid = true;
 		si.energy_uj = e_uj;
 		gpio_ups_stats_update(st, &si);
-		if (t == T0_MS + 29900) {
+		if (t == T0_MS + 30000) {
 			/* first outage: 5 s + 12 s on backup, 17 J drawn */
 			KUNIT_EXPECT_EQ(test, st->transfers, 1U);
 			KUNIT_EXPECT_EQ(test, st->backup_last_ms, 17000ULL);
