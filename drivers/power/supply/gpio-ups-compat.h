@@ -19,6 +19,7 @@
 #include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/errno.h>
 #include <linux/gpio/consumer.h>
 #include <linux/iio/consumer.h>
 #include <linux/kernel.h>
@@ -284,5 +285,42 @@ static inline void gpio_ups_put_battery_info(struct power_supply *psy,
 	}
 #endif
 #endif
+
+/*
+ * POWER_SUPPLY_PROP_STATE_OF_HEALTH (percent) and
+ * POWER_SUPPLY_PROP_INTERNAL_RESISTANCE (micro-ohm) exist from 6.18 on.
+ * A property list ends with GPIO_UPS_PROP_STATE_OF_HEALTH and
+ * GPIO_UPS_PROP_INTERNAL_RESISTANCE; the last GPIO_UPS_COMPAT_PROPS_ABSENT
+ * entries of it are not registered (before 6.18 they only stand in).
+ * gpio_ups_compat_health_prop() answers them.
+ */
+#if KERNEL_VERSION(6, 18, 0) <= GPIO_UPS_KERNEL
+#define GPIO_UPS_PROP_STATE_OF_HEALTH	POWER_SUPPLY_PROP_STATE_OF_HEALTH
+#define GPIO_UPS_PROP_INTERNAL_RESISTANCE POWER_SUPPLY_PROP_INTERNAL_RESISTANCE
+#define GPIO_UPS_COMPAT_PROPS_ABSENT	0
+#else
+#define GPIO_UPS_PROP_STATE_OF_HEALTH	POWER_SUPPLY_PROP_HEALTH
+#define GPIO_UPS_PROP_INTERNAL_RESISTANCE POWER_SUPPLY_PROP_HEALTH
+#define GPIO_UPS_COMPAT_PROPS_ABSENT	2
+#endif
+
+static inline int gpio_ups_compat_health_prop(enum power_supply_property psp,
+					      int soh_pct, int r_uohm,
+					      union power_supply_propval *val)
+{
+#if KERNEL_VERSION(6, 18, 0) <= GPIO_UPS_KERNEL
+	switch (psp) {
+	case POWER_SUPPLY_PROP_STATE_OF_HEALTH:
+		val->intval = soh_pct;
+		return 0;
+	case POWER_SUPPLY_PROP_INTERNAL_RESISTANCE:
+		val->intval = r_uohm;
+		return 0;
+	default:
+		break;
+	}
+#endif
+	return -EINVAL;
+}
 
 #endif /* _GPIO_UPS_COMPAT_H */

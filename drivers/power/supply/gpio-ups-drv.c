@@ -38,6 +38,7 @@
 #include "gpio-ups.h"
 #include "gpio-ups-compat.h"
 #include "gpio-ups-energy.h"
+#include "gpio-ups-learn.h"
 #include "gpio-ups-policy.h"
 
 #define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
@@ -56,6 +57,8 @@
 #define GPIO_UPS_CAPACITY_UEVENT_MS		1000
 /* Forced power-off delay once the energy is about to run out. */
 #define GPIO_UPS_EMERGENCY_FORCE_MS		1000
+/* Largest charge-current-microamp */
+#define GPIO_UPS_MAX_CHARGE_UA			50000000
 
 /* capacity_level thresholds, in percent of usable energy */
 #define GPIO_UPS_LEVEL_HIGH_PCT			80
@@ -132,6 +135,15 @@ struct gpio_ups {
 	struct gpio_ups_store store;
 	struct gpio_ups_estimator est;
 	struct gpio_ups_policy policy;
+	/* store learning, health and statistics (gpio-ups-learn.c) */
+	u32 charge_ua;		/* charge-current-microamp, 0: none */
+	bool learn_on;
+	struct gpio_ups_learn learn;
+	struct gpio_ups_health health;
+	bool store_weak;	/* health: the store cannot carry a shutdown */
+	u32 health_load_uw;	/* last load measured on backup */
+	struct gpio_ups_stats stats;
+	bool stats_started;
 	u64 emergency_ms;
 	bool emergency_fired;
 
@@ -290,6 +302,108 @@ static void gpio_ups_assert_shutdown_locked(struct gpio_ups *ups)
 		ups->shutdown_asserted = true;
 }
 
+/* The store's capacitance and ESR: learned, else declared. */
+static u32 gpio_ups_capacitance_uf(struct gpio_ups *ups)
+{
+	return ups->store.learned_capacitance_uf ?
+	       ups->store.learned_capacitance_uf : ups->store.capacitance_uf;
+}
+
+static u32 gpio_ups_esr_uohm(struct gpio_ups *ups)
+{
+	return ups->store.learned_resistance_uohm ?
+	       ups->store.learned_resistance_uohm : ups->store.resistance_uohm;
+}
+
+/* A reading the estimator took: learn the store from it. */
+static void gpio_ups_learn_locked(struct gpio_ups *ups,
+				  const struct gpio_ups_sample *s)
+{
+	u32 old_uf = gpio_ups_capacitance_uf(ups);
+
+	if (!ups->learn_on || !gpio_ups_learn_update(&ups->learn, s))
+		return;
+	/* a load measured from the energy slope scales with the capacitance */
+	if (old_uf)
+		ups->health_load_uw = min_t(u64, div_u64((u64)ups->health_load_uw *
+							 ups->learn.capacitance_uf,
+							 old_uf),
+					    GPIO_UPS_MAX_POWER_UW);
+	ups->store.learned_capacitance_uf = ups->learn.capacitance_uf;
+	ups->store.learned_resistance_uohm = ups->learn.esr_uohm;
+	gpio_ups_est_store_changed(&ups->est);
+	dev_info(ups->dev, "store learned: %u uF (%u uF declared), ESR %u uohm\n",
+		 ups->learn.capacitance_uf, ups->store.capacitance_uf,
+		 ups->learn.esr_uohm);
+}
+
+/* The energy left for the statistics: estimate or dead reckoning. */
+static bool gpio_ups_stats_energy(struct gpio_ups *ups, u64 now_ms,
+				  u64 *energy_uj)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+	u32 power_uw;
+
+	if (!est)
+		return false;
+	if (est->energy_valid && !ups->policy.untrusted) {
+		*energy_uj = est->energy_uj;
+		return true;
+	}
+	return !gpio_ups_policy_dead_reckoning(&ups->policy, now_ms, energy_uj,
+					       &power_uw);
+}
+
+/*
+ * After every evaluation: the statistics, and on mains the store's health
+ * (can it, from full, carry a clean shutdown at the last measured load?).
+ * A change of health is a uevent; the loss of it is logged once.
+ */
+static void gpio_ups_track_locked(struct gpio_ups *ups, u64 now_ms)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+	bool on_mains = gpio_ups_on_mains(ups), weak;
+	struct gpio_ups_stats_input in = {
+		.now_ms = now_ms,
+		.on_backup = !on_mains,
+		.outage_ms = ups->policy.backup_since_ms,
+		.started = !ups->stats_started,
+		.committed = ups->policy.state == GPIO_UPS_PSTATE_COMMITTED,
+	};
+
+	in.energy_valid = gpio_ups_stats_energy(ups, now_ms, &in.energy_uj);
+	gpio_ups_stats_update(&ups->stats, &in);
+	ups->stats_started = true;
+
+	if (!on_mains && est && est->power_valid && est->power_measured &&
+	    !ups->policy.untrusted)
+		ups->health_load_uw = max(est->power_uw, est->power_avg_uw);
+	if (!on_mains || !est)
+		return;
+	gpio_ups_health_check(&ups->store, &ups->policy.cfg,
+			      ups->health_load_uw ? ups->health_load_uw :
+						    ups->store.nominal_load_uw,
+			      &ups->health);
+	weak = !ups->health.ok;
+	if (weak == ups->store_weak)
+		return;
+	ups->store_weak = weak;
+	if (weak)
+		dev_warn(ups->dev,
+			 "the store no longer carries a clean shutdown: %llu mJ from full (%u uF, ESR %u uohm) against %llu mJ needed at %u mW (shutdown_duration_ms %u, shutdown_margin_percent %u, shutdown_load_percent %u): replace it or shorten the shutdown\n",
+			 div_u64(ups->health.full_uj, 1000),
+			 gpio_ups_capacitance_uf(ups), gpio_ups_esr_uohm(ups),
+			 div_u64(ups->health.need_uj, 1000),
+			 ups->health.load_uw / 1000,
+			 ups->policy.cfg.shutdown_duration_ms,
+			 ups->policy.cfg.margin_pct,
+			 ups->policy.cfg.shutdown_load_pct);
+	else
+		dev_info(ups->dev, "the store carries a clean shutdown again\n");
+	if (!ups->dead && ups->seen.valid)
+		power_supply_changed(ups->psy);
+}
+
 /* Run the policy and act on its decision. */
 static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 {
@@ -342,6 +456,7 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 	else
 		cancel_delayed_work(&ups->policy_work);
 
+	gpio_ups_track_locked(ups, now_ms);
 	gpio_ups_report_locked(ups, now_ms);
 }
 
@@ -448,6 +563,8 @@ static unsigned long gpio_ups_next_sample_locked(struct gpio_ups *ups)
 
 	if (!gpio_ups_on_mains(ups))
 		return msecs_to_jiffies(ups->sample_ms);
+	if (ups->learn_on && gpio_ups_learn_charging(&ups->learn))
+		return msecs_to_jiffies(GPIO_UPS_LEARN_SAMPLE_MS);
 	if (est->energy_valid && est->full)
 		return msecs_to_jiffies(GPIO_UPS_MAINS_FULL_SAMPLE_MS);
 	return msecs_to_jiffies(GPIO_UPS_MAINS_CHARGING_SAMPLE_MS);
@@ -492,7 +609,8 @@ static void gpio_ups_sample_work(struct work_struct *work)
 			s.current_valid = true;
 			s.current_ua = ua;
 		}
-		gpio_ups_est_update(&ups->est, &s);
+		if (!gpio_ups_est_update(&ups->est, &s))
+			gpio_ups_learn_locked(ups, &s);
 	}
 	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	gpio_ups_schedule_sample_locked(ups, gpio_ups_next_sample_locked(ups));
@@ -669,6 +787,27 @@ static int gpio_ups_coarse_capacity(struct gpio_ups *ups)
 	}
 }
 
+/* Usable energy when full as declared, whatever was learned since. */
+static u64 gpio_ups_design_full_uj(struct gpio_ups *ups)
+{
+	struct gpio_ups_store st = ups->store;
+
+	st.learned_capacitance_uf = 0;
+	st.learned_resistance_uohm = 0;
+	return gpio_ups_energy_full_uj(&st);
+}
+
+/* State of health: learned capacitance in percent of the declared one. */
+static int gpio_ups_soh_pct(struct gpio_ups *ups)
+{
+	const struct gpio_ups_store *st = &ups->store;
+
+	if (!st->capacitance_uf || !st->learned_capacitance_uf)
+		return 100;
+	return div_u64((u64)st->learned_capacitance_uf * 100 +
+		       st->capacitance_uf / 2, st->capacitance_uf);
+}
+
 static int gpio_ups_get_property(struct power_supply *psy,
 				 enum power_supply_property psp,
 				 union power_supply_propval *val)
@@ -706,7 +845,7 @@ static int gpio_ups_get_property(struct power_supply *psy,
 		val->intval = ups->store.voltage_max_uv;
 		goto out;
 	case POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN:
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(gpio_ups_energy_full_uj(&ups->store)),
+		val->intval = min_t(u64, gpio_ups_uj_to_uwh(gpio_ups_design_full_uj(ups)),
 				    INT_MAX);
 		goto out;
 	case POWER_SUPPLY_PROP_ENERGY_EMPTY:
@@ -731,7 +870,14 @@ static int gpio_ups_get_property(struct power_supply *psy,
 			break;
 		val->intval = 0;
 		goto out;
+	case POWER_SUPPLY_PROP_HEALTH:
+		val->intval = ups->store_weak ? POWER_SUPPLY_HEALTH_DEAD :
+						POWER_SUPPLY_HEALTH_GOOD;
+		goto out;
 	default:
+		if (!gpio_ups_compat_health_prop(psp, gpio_ups_soh_pct(ups),
+						 gpio_ups_esr_uohm(ups), val))
+			goto out;
 		break;
 	}
 
@@ -831,6 +977,10 @@ static const enum power_supply_property gpio_ups_adc_props[] = {
 	POWER_SUPPLY_PROP_ENERGY_EMPTY,
 	POWER_SUPPLY_PROP_POWER_NOW,
 	POWER_SUPPLY_PROP_POWER_AVG,
+	POWER_SUPPLY_PROP_HEALTH,
+	/* last: not registered before 6.18 (gpio-ups-compat.h) */
+	GPIO_UPS_PROP_STATE_OF_HEALTH,
+	GPIO_UPS_PROP_INTERNAL_RESISTANCE,
 };
 
 static const enum power_supply_property gpio_ups_mains_props[] = {
@@ -851,6 +1001,15 @@ enum gpio_ups_info {
 	GPIO_UPS_INFO_ADC_ERRORS,
 	GPIO_UPS_INFO_REJECTED,
 	GPIO_UPS_INFO_ADC_STATUS,
+	GPIO_UPS_INFO_CAPACITANCE,
+	GPIO_UPS_INFO_ESR,
+	GPIO_UPS_INFO_LEARN_STATUS,
+	GPIO_UPS_INFO_TRANSFERS,
+	GPIO_UPS_INFO_BACKUP_TOTAL,
+	GPIO_UPS_INFO_BACKUP_LAST,
+	GPIO_UPS_INFO_LAST_TRANSFER,
+	GPIO_UPS_INFO_OUTAGE_ENERGY,
+	GPIO_UPS_INFO_COMMIT_ENERGY,
 };
 
 /* What the ADC's readings are worth now (the adc_status attribute). */
@@ -867,6 +1026,44 @@ static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
 		     GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms)
 		return "stalled";
 	return "ok";
+}
+
+/* The learned store and the outage statistics (0 while unknown). */
+static ssize_t gpio_ups_store_info_show(struct gpio_ups *ups,
+					enum gpio_ups_info info, char *buf)
+{
+	const struct gpio_ups_stats *st = &ups->stats;
+
+	switch (info) {
+	case GPIO_UPS_INFO_CAPACITANCE:
+		return sysfs_emit(buf, "%u\n", gpio_ups_capacitance_uf(ups));
+	case GPIO_UPS_INFO_ESR:
+		return sysfs_emit(buf, "%u\n", gpio_ups_esr_uohm(ups));
+	case GPIO_UPS_INFO_LEARN_STATUS:
+		if (!ups->learn_on)
+			return sysfs_emit(buf, "off\n");
+		return sysfs_emit(buf, "%u %s %u %s\n", ups->learn.c_updates,
+				  gpio_ups_learn_result_name(ups->learn.c_result),
+				  ups->learn.esr_updates,
+				  gpio_ups_learn_result_name(ups->learn.esr_result));
+	case GPIO_UPS_INFO_TRANSFERS:
+		return sysfs_emit(buf, "%u\n", st->transfers);
+	case GPIO_UPS_INFO_BACKUP_TOTAL:
+		return sysfs_emit(buf, "%llu\n", st->backup_total_ms);
+	case GPIO_UPS_INFO_BACKUP_LAST:
+		return sysfs_emit(buf, "%llu\n", st->backup_last_ms);
+	case GPIO_UPS_INFO_LAST_TRANSFER:
+		return sysfs_emit(buf, "%s\n",
+				  gpio_ups_xfer_reason_name(st->last_reason));
+	case GPIO_UPS_INFO_OUTAGE_ENERGY:
+		return sysfs_emit(buf, "%llu\n", st->drawn_valid ?
+				  gpio_ups_uj_to_uwh(st->drawn_uj) : 0);
+	case GPIO_UPS_INFO_COMMIT_ENERGY:
+		return sysfs_emit(buf, "%llu\n", st->commit_valid ?
+				  gpio_ups_uj_to_uwh(st->commit_uj) : 0);
+	default:
+		return -EINVAL;
+	}
 }
 
 /**
@@ -908,6 +1105,9 @@ static ssize_t gpio_ups_info_show(struct device *dev,
 		len = sysfs_emit(buf, "%s\n",
 				 gpio_ups_adc_status(ups, gpio_ups_now_ms()));
 		break;
+	default:
+		len = gpio_ups_store_info_show(ups, ia->info, buf);
+		break;
 	}
 	mutex_unlock(&ups->lock);
 	return len;
@@ -924,6 +1124,15 @@ GPIO_UPS_INFO(shutdown_reason, GPIO_UPS_INFO_SHUTDOWN_REASON);
 GPIO_UPS_INFO(adc_errors, GPIO_UPS_INFO_ADC_ERRORS);
 GPIO_UPS_INFO(rejected_samples, GPIO_UPS_INFO_REJECTED);
 GPIO_UPS_INFO(adc_status, GPIO_UPS_INFO_ADC_STATUS);
+GPIO_UPS_INFO(capacitance_uf, GPIO_UPS_INFO_CAPACITANCE);
+GPIO_UPS_INFO(esr_uohm, GPIO_UPS_INFO_ESR);
+GPIO_UPS_INFO(learn_status, GPIO_UPS_INFO_LEARN_STATUS);
+GPIO_UPS_INFO(transfers, GPIO_UPS_INFO_TRANSFERS);
+GPIO_UPS_INFO(backup_time_total_ms, GPIO_UPS_INFO_BACKUP_TOTAL);
+GPIO_UPS_INFO(backup_time_last_ms, GPIO_UPS_INFO_BACKUP_LAST);
+GPIO_UPS_INFO(last_transfer_reason, GPIO_UPS_INFO_LAST_TRANSFER);
+GPIO_UPS_INFO(last_outage_energy_uwh, GPIO_UPS_INFO_OUTAGE_ENERGY);
+GPIO_UPS_INFO(commit_energy_uwh, GPIO_UPS_INFO_COMMIT_ENERGY);
 
 /**
  * struct gpio_ups_knob_attr - a policy knob as a sysfs attribute
@@ -992,6 +1201,15 @@ static struct attribute *gpio_ups_attrs[] = {
 	&gpio_ups_attr_adc_errors.attr.attr,
 	&gpio_ups_attr_rejected_samples.attr.attr,
 	&gpio_ups_attr_adc_status.attr.attr,
+	&gpio_ups_attr_capacitance_uf.attr.attr,
+	&gpio_ups_attr_esr_uohm.attr.attr,
+	&gpio_ups_attr_learn_status.attr.attr,
+	&gpio_ups_attr_transfers.attr.attr,
+	&gpio_ups_attr_backup_time_total_ms.attr.attr,
+	&gpio_ups_attr_backup_time_last_ms.attr.attr,
+	&gpio_ups_attr_last_transfer_reason.attr.attr,
+	&gpio_ups_attr_last_outage_energy_uwh.attr.attr,
+	&gpio_ups_attr_commit_energy_uwh.attr.attr,
 	&gpio_ups_attr_auto_shutdown.attr.attr,
 	&gpio_ups_attr_shutdown_duration_ms.attr.attr,
 	&gpio_ups_attr_shutdown_margin_percent.attr.attr,
@@ -1119,6 +1337,13 @@ static int gpio_ups_parse_supercap(struct gpio_ups *ups)
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "efficiency-percent", 85, 1, 100,
 					&st->efficiency_pct);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "esr-micro-ohms", 0, 0,
+					GPIO_UPS_MAX_RESISTANCE_UOHM,
+					&st->resistance_uohm);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "charge-current-microamp", 0, 0,
+					GPIO_UPS_MAX_CHARGE_UA, &ups->charge_ua);
 	if (ret)
 		return ret;
 	if (!st->voltage_max_uv)
@@ -1178,6 +1403,19 @@ static int gpio_ups_init_estimator(struct gpio_ups *ups)
 	gpio_ups_est_init(&ups->est, &ups->store);
 	gpio_ups_est_mains_changed(&ups->est, gpio_ups_on_mains(ups),
 				   gpio_ups_now_ms());
+	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP && ups->charge_ua) {
+		struct gpio_ups_learn_cfg lc = {
+			.capacitance_uf = ups->store.capacitance_uf,
+			.resistance_uohm = ups->store.resistance_uohm,
+			.voltage_max_uv = ups->store.voltage_max_uv,
+			.voltage_min_uv = ups->store.voltage_min_uv,
+			.charge_current_ua = ups->charge_ua,
+			.switch_lag_ms = ups->pg.debounce_ms,
+		};
+
+		gpio_ups_learn_init(&ups->learn, &lc);
+		ups->learn_on = true;
+	}
 	return 0;
 }
 
@@ -1355,7 +1593,8 @@ int gpio_ups_probe(struct platform_device *pdev)
 	ups->desc.get_property = gpio_ups_get_property;
 	if (ups->chan_voltage) {
 		ups->desc.properties = gpio_ups_adc_props;
-		ups->desc.num_properties = ARRAY_SIZE(gpio_ups_adc_props);
+		ups->desc.num_properties = ARRAY_SIZE(gpio_ups_adc_props) -
+					   GPIO_UPS_COMPAT_PROPS_ABSENT;
 	} else {
 		ups->desc.properties = gpio_ups_gpio_props;
 		ups->desc.num_properties = ARRAY_SIZE(gpio_ups_gpio_props);
