@@ -119,6 +119,7 @@ static bool gpio_ups_learn_fit_line(const struct gpio_ups_learn_fit *f,
 	s2 = div_u64(ssr, f->n - 2);
 
 	ln->n = f->n;
+	ln->s2_uv2 = s2;
 	ln->slope_nv_ms = gpio_ups_learn_mul_div(sxv, 1000, sxx);
 	/* relative variance of the slope: s^2 Sxx / Sxv^2 = s^2 / ESS */
 	if (!ess || s2 >= ess)
@@ -442,15 +443,21 @@ static bool gpio_ups_learn_mains(struct gpio_ups_learn *l, u64 t_ms, s32 v_uv,
 		return false;
 	}
 	if (l->priv.run) {
-		/* three quarters of the run's rate, less the noise */
-		s64 want = 0;
+		/*
+		 * Stopped rising: short of three quarters of the run's rate by
+		 * more than the noise (GPIO_UPS_LEARN_RISE_UV and four times
+		 * the readings' spread about the line), or falling.
+		 */
+		s64 want = 0, short_uv;
 
 		if (gpio_ups_learn_fit_line(f, t_ms, &ln))
 			want = div_s64(ln.slope_nv_ms *
 				       (s64)min_t(u64, dt, GPIO_UPS_LEARN_MAX_GAP_MS) * 3,
 				       4000);
+		short_uv = want - ((s64)v_uv - l->priv.last_uv);
 		if (!below || dt > GPIO_UPS_LEARN_MAX_GAP_MS ||
-		    (s64)v_uv - l->priv.last_uv + GPIO_UPS_LEARN_RISE_UV < want ||
+		    (short_uv > GPIO_UPS_LEARN_RISE_UV &&
+		     (u64)short_uv * (u64)short_uv > 16 * ln.s2_uv2) ||
 		    (s64)l->priv.last_uv - v_uv > GPIO_UPS_LEARN_RISE_UV) {
 			learned = gpio_ups_learn_end_run(l);
 			l->priv.full = !below;

@@ -119,6 +119,7 @@ struct gpio_ups_learn_line {
 	s64 slope_nv_ms;	/* nV per ms (= uV/s) */
 	s64 v_at_uv;		/* value at the time asked for */
 	u64 var_uv2;		/* variance of that value */
+	u64 s2_uv2;		/* variance of a reading about the line */
 	u64 se_pm;		/* slope's relative variance, per mille^2 */
 	u64 span_ms;
 	u32 n;
