@@ -1163,6 +1163,80 @@ static void drv_gpio_only_low_line_capacity(struct kunit *test)
 					   1000));
 }
 
+/* A read-only attribute as a number, -1 when it cannot be read. */
+static s64 psy_attr_num(struct power_supply *psy, const char *attr)
+{
+	const struct sysfs_ops *ops = psy->dev.kobj.ktype->sysfs_ops;
+	struct kernfs_node *kn;
+	s64 val = -1;
+	char *buf;
+
+	buf = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!buf)
+		return -1;
+	kn = sysfs_get_dirent(psy->dev.kobj.sd, attr);
+	if (kn) {
+		if (ops->show(&psy->dev.kobj, kn->priv, buf) > 0 &&
+		    kstrtos64(strim(buf), 10, &val))
+			val = -1;
+		sysfs_put(kn);
+	}
+	free_page((unsigned long)buf);
+	return val;
+}
+
+/*
+ * The learned-store and statistics attributes, and the health check: the
+ * 1 F store (9.375 J) at the 2 W measured in an outage carries a shutdown
+ * of (3 s * 150 % + 2 s) * 50 % + 2 * 50 ms = 3.35 s (6.7 J), not one of
+ * (6 s * 150 % + 2 s) * 50 % + 0.1 s = 5.6 s (11.2 J).
+ */
+static void drv_store_health_and_stats(struct kunit *test)
+{
+	struct drv_ctx *ctx = scap_setup_charged(test);
+	struct discharge d = { .v0_mv = 5000, .power_uw = 2000000 };
+
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "capacitance_uf"), 1000000LL);
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "esr_uohm"), 0LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "learn_status", "off"));
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "transfers"), 0LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "last_transfer_reason", "none"));
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
+			POWER_SUPPLY_HEALTH_GOOD);
+
+	/* a 1.5 s outage at 2 W (3 J), ridden through */
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	d.t0 = jiffies;
+	run_discharge(ctx, &d, &never, 1500);
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "transfers"), 1LL);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "last_transfer_reason", "power-fail"));
+	KUNIT_EXPECT_TRUE(test, near(psy_attr_num(ctx->psy, "backup_time_last_ms"), 1500, 300));
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "backup_time_total_ms"),
+			psy_attr_num(ctx->psy, "backup_time_last_ms"));
+	/* 3 J = 833 uWh, less what the first 200 ms drew before a reading */
+	KUNIT_EXPECT_TRUE(test, near(psy_attr_num(ctx->psy, "last_outage_energy_uwh"),
+				     833, 150));
+	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "commit_energy_uwh"), 0LL);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
+			POWER_SUPPLY_HEALTH_GOOD);
+
+	/* a 6 s shutdown no longer fits: health Dead, with a uevent */
+	atomic_set(&ctx->ups_events, 0);
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "6000"), 4);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
+			POWER_SUPPLY_HEALTH_DEAD);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(atomic_read(&ctx->ups_events) >= 1, 1000));
+	/* and 3 s does again */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "3000"), 4);
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
+			POWER_SUPPLY_HEALTH_GOOD);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+}
+
 static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
@@ -1192,6 +1266,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_energy_full_without_readings),
 	KUNIT_CASE(drv_gpio_only_coarse_capacity),
 	KUNIT_CASE(drv_gpio_only_low_line_capacity),
+	KUNIT_CASE(drv_store_health_and_stats),
 	{}
 };
 
