@@ -64,15 +64,20 @@ print_config_lines() {
 	local dir=$1
 	cat <<EOF
 
-Overlays installed in $dir. To enable the UPS, add ONE line to
-config.txt ($(dirname "$dir")/config.txt), for example:
+Overlays installed in $dir. To enable the UPS, add ONE of these
+lines to config.txt ($(dirname "$dir")/config.txt), as it is (a comment
+after it would become part of the line), then reboot:
 
-    dtoverlay=gpio-ups                 # generic HAT, see the user guide
-    dtoverlay=gpio-ups-ltc4041         # LTC4041 supercap UPS (PWRGOOD/SHUTDN)
-    dtoverlay=gpio-ups-ltc4041-stm32   # LTC4041/STM32 HAT (power good on GPIO3)
-    dtoverlay=gpio-ups-sla             # SLA battery HAT (BATT/LOW)
+  generic HAT (power good GPIO22, shutdown GPIO26; parameters in the guide):
+    dtoverlay=gpio-ups
+  LTC4041 supercap UPS with PIC timer (PWRGOOD/SHUTDN):
+    dtoverlay=gpio-ups-ltc4041
+  LTC4041/STM32 HAT (power good on GPIO3):
+    dtoverlay=gpio-ups-ltc4041-stm32
+  SLA battery HAT (BATT/LOW):
+    dtoverlay=gpio-ups-sla
 
-then reboot. config.txt was not changed. Jetson Nano: add
+config.txt was not changed. Jetson Nano: add
 $dir/gpio-ups-jetson-nano.dtbo to the FDTOVERLAYS line of
 /boot/extlinux/extlinux.conf. Parameters and wiring:
 Documentation/power/gpio-ups.rst.
