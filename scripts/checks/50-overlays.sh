@@ -228,12 +228,29 @@ c_stm32() {
 	expect "$(path_of ups_pg_pins)" brcm,pins 3
 	expect "$(path_of i2c1)" status disabled s
 	expect_absent /gpio-ups io-channels
+	expect_absent /gpio-ups capacitance-microfarads
 }
 c_stm32_alt() {
 	local g
 	g=$(ph gpio)
 	expect /gpio-ups power-good-gpios "$g 22 0"
 	expect /gpio-ups shutdown-gpios "$g 24 1"
+	expect "$(path_of ups_pg_pins)" brcm,pins 22
+	expect "$(path_of i2c1)" status okay s
+}
+# Parameters that must undo or only take what they say.
+c_ltc4041_nosd() {
+	expect_absent /gpio-ups shutdown-gpios
+	expect_absent /gpio-ups shutdown-at-commit
+}
+c_generic_nosd() {
+	expect_absent /gpio-ups shutdown-gpios
+	expect_absent /gpio-ups shutdown-at-commit
+}
+c_lb_low() { expect /gpio-ups low-battery-gpios "$(ph gpio) 5 1"; }
+c_lb_high() { expect /gpio-ups low-battery-gpios "$(ph gpio) 5 0"; }
+c_stm32_pg22() {
+	expect /gpio-ups power-good-gpios "$(ph gpio) 22 0"
 	expect "$(path_of ups_pg_pins)" brcm,pins 22
 	expect "$(path_of i2c1)" status okay s
 }
@@ -282,13 +299,40 @@ for b in RPI3 RPI4; do
 		gpio-ups-ltc4041-stm32 "$base" "pg_gpio22 sd_gpio=24" c_stm32_alt
 	run_case "gpio-ups-sla on $b" gpio-ups-sla "$base" "" c_sla
 done
+base=$RPI4
+run_case "gpio-ups-ltc4041 sd=off on RPI4" gpio-ups-ltc4041 "$base" "sd=off" c_ltc4041_nosd
+run_case "gpio-ups sd=off,at_commit on RPI4" gpio-ups "$base" "sd=off at_commit" c_generic_nosd
+run_case "gpio-ups lb_gpio=5,lb_active_high=off on RPI4" gpio-ups "$base" \
+	"lb_gpio=5 lb_active_high=off" c_lb_low
+run_case "gpio-ups lb_gpio=5,lb_active_high on RPI4" gpio-ups "$base" \
+	"lb_gpio=5 lb_active_high" c_lb_high
+run_case "gpio-ups-ltc4041-stm32 pg_gpio=22 on RPI4" gpio-ups-ltc4041-stm32 "$base" \
+	"pg_gpio=22" c_stm32_pg22
+run_case "gpio-ups-ltc4041-stm32 pg_gpio22=off on RPI4" gpio-ups-ltc4041-stm32 "$base" \
+	"pg_gpio22=off" c_stm32
+
+# Overlays without an ADC offer no parameter that needs a voltage reading
+# (the driver ignores a store description without one).
+for ov in "$OV"/*.dtbo; do
+	params=$(fdtget -p "$ov" /__overrides__ 2>/dev/null) || continue
+	printf '%s\n' "$params" | grep -qx adc && continue
+	name="overlays: $(basename "$ov" .dtbo) (no ADC) offers no store or estimate parameter"
+	bad=$(printf '%s\n' "$params" | grep -Ex \
+		'capacitance_uf|vmax_uv|vmin_uv|efficiency|load_uw|runtime_sec|capacity_pct|shutdown_load_pct')
+	if [ -n "$bad" ]; then
+		fail "$name" "offered but ignored without an ADC:" "$bad"
+		rc=1
+	else
+		pass "$name"
+	fi
+done
 run_case "gpio-ups-jetson-nano on NANO" gpio-ups-jetson-nano "$NANO" "" c_nano
 run_case "gpio-ups-jetson-nano-adc on NANO" gpio-ups-jetson-nano-adc "$NANO" "" c_nano_adc
 
 # --- 5. negative checks ----------------------------------------------------
 # Header I2C pins (and pins the board jumper does not offer) are refused.
 for t in "gpio-ups pg_gpio=3" "gpio-ups lb_gpio=2" "gpio-ups sd_gpio=28" \
-	 "gpio-ups-ltc4041-stm32 sd_gpio=25"; do
+	 "gpio-ups-ltc4041-stm32 sd_gpio=25" "gpio-ups-ltc4041-stm32 pg_gpio=3"; do
 	set -- $t
 	name="overlays: $1 refuses $2"
 	if out=$($OVP "$OV/$1.dtbo" "$W/refused.dtbo" "$2" 2>&1); then
