@@ -891,6 +891,22 @@ static void drv_short_outage_ridden_through(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
 }
 
+/* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
+static void drv_divider_uv(struct kunit *test)
+{
+	/* no divider: the reading as it is */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(2300000, 0, 0), 2300000);
+	/* 100 k / 100 k (the overlays' default): twice the ADC input */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(2300000, 100000, 200000),
+			4600000);
+	/* 33 k across the ADC of 133 k: no 32-bit overflow on the way */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(1240000, 33000, 133000),
+			4997575);
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(-1000, 1, 2), -2000);
+	/* a ratio that would overflow the int range clamps */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(4000000, 1, 4000000), INT_MAX);
+}
+
 static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
@@ -910,6 +926,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_adc_failing_mid_outage),
 	KUNIT_CASE(drv_adc_hanging_mid_outage),
 	KUNIT_CASE(drv_unbind_mid_outage),
+	KUNIT_CASE(drv_divider_uv),
 	{}
 };
 

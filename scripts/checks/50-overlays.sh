@@ -173,7 +173,8 @@ c_generic_adc() {
 	expect "$(path_of i2c1)" status okay s
 	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
 	expect /gpio-ups io-channel-names voltage s
-	expect_absent /gpio-ups-divider compatible
+	expect_absent /gpio-ups output-ohms
+	expect_absent /gpio-ups full-ohms
 }
 # Everything moved: ADS1115 at 0x49 AIN2 through the divider, low battery
 # on GPIO5, power-good active low, shutdown on GPIO24.
@@ -184,9 +185,9 @@ c_generic_full() {
 	expect "$adc" compatible ti,ads1115 s
 	expect "$adc" reg 73
 	expect "$adc/channel@6" reg 6
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 6"
-	expect /gpio-ups-divider full-ohms 200000
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 6"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 133000
 	expect /gpio-ups power-good-gpios "$g 22 1"
 	expect /gpio-ups low-battery-gpios "$g 5 1"
 	expect /gpio-ups shutdown-gpios "$g 24 0"
@@ -215,8 +216,9 @@ c_ltc4041_dual_adc() {
 	expect /gpio-ups capacitance-microfarads 50000000
 	expect /gpio-ups voltage-max-design-microvolt 4500000
 	expect /gpio-ups voltage-min-design-microvolt 2400000
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 4"
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 200000
 }
 # Seed 003 board: power good on GPIO3 switches the header I2C bus off.
 c_stm32() {
@@ -280,8 +282,9 @@ c_nano_adc() {
 	local adc=/i2c@7000c400/adc@48
 	expect /i2c@7000c400 status okay s
 	expect "$adc" compatible ti,ads1115 s
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 4"
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 200000
 }
 
 for b in RPI3 RPI4; do
@@ -289,7 +292,7 @@ for b in RPI3 RPI4; do
 	run_case "gpio-ups on $b" gpio-ups "$base" "" c_generic
 	run_case "gpio-ups adc on $b" gpio-ups "$base" "adc" c_generic_adc
 	run_case "gpio-ups adc_div,lb,... on $b" gpio-ups "$base" \
-		"adc_div adc_addr=0x49 adc_channel=2 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250 shutdown_load_pct=60 margin_pct=120" \
+		"adc_div adc_addr=0x49 adc_channel=2 div_full_ohms=133000 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250 shutdown_load_pct=60 margin_pct=120" \
 		c_generic_full
 	run_case "gpio-ups-ltc4041 on $b" gpio-ups-ltc4041 "$base" "" c_ltc4041
 	run_case "gpio-ups-ltc4041 dual,adc_div on $b" gpio-ups-ltc4041 "$base" \
@@ -310,6 +313,18 @@ run_case "gpio-ups-ltc4041-stm32 pg_gpio=22 on RPI4" gpio-ups-ltc4041-stm32 "$ba
 	"pg_gpio=22" c_stm32_pg22
 run_case "gpio-ups-ltc4041-stm32 pg_gpio22=off on RPI4" gpio-ups-ltc4041-stm32 "$base" \
 	"pg_gpio22=off" c_stm32
+
+# No overlay uses a voltage-divider node: stock Raspberry Pi kernels have
+# no IIO_RESCALE, so it would never probe and the UPS would wait for it.
+for ov in "$OV"/*.dtbo; do
+	name="overlays: $(basename "$ov" .dtbo) puts no voltage-divider node in front of the ADC"
+	if dtc -q -I dtb -O dts "$ov" 2>/dev/null | grep -q '"voltage-divider"'; then
+		fail "$name" "use output-ohms/full-ohms on the gpio-ups node"
+		rc=1
+	else
+		pass "$name"
+	fi
+done
 
 # Overlays without an ADC offer no parameter that needs a voltage reading
 # (the driver ignores a store description without one).

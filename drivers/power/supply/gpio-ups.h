@@ -27,5 +27,6 @@ extern const struct gpio_ups_actions *gpio_ups_actions;
 
 int gpio_ups_probe(struct platform_device *pdev);
 int gpio_ups_sys_off(struct sys_off_data *data);
+int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms);
 
 #endif /* _GPIO_UPS_H */
