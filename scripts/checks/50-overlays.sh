@@ -148,6 +148,20 @@ run_case() {
 	fi
 }
 
+# expect_hold MS: the UPS's hold time after the commit is MS, and the
+# shutdown budget (duration x margin + the emergency power-off's 2000 ms)
+# fits in it
+expect_hold() {
+	local hold dur margin budget
+	expect /gpio-ups shutdown-hold-ms "$1"
+	hold=$(fdtget "$M" /gpio-ups shutdown-hold-ms 2>/dev/null || echo 0)
+	dur=$(fdtget "$M" /gpio-ups shutdown-duration-ms 2>/dev/null || echo 20000)
+	margin=$(fdtget "$M" /gpio-ups shutdown-margin-percent 2>/dev/null || echo 150)
+	budget=$((dur * margin / 100 + 2000))
+	[ "$budget" -le "$hold" ] ||
+		ERRS+=("shutdown budget ${dur} ms x ${margin} % + 2000 ms = $budget ms exceeds the UPS's hold time of ${hold} ms")
+}
+
 # --- 4. the cases ----------------------------------------------------------
 # Generic overlay, defaults: PG GPIO22 high + pull-up, SD GPIO26 high.
 c_generic() {
@@ -205,6 +219,7 @@ c_ltc4041() {
 	expect /gpio-ups power-good-gpios "$g 22 0"
 	expect /gpio-ups shutdown-gpios "$g 26 0"
 	expect /gpio-ups shutdown-at-commit ""
+	expect_hold 20000
 	expect /gpio-ups capacitance-microfarads 100000000
 	expect /gpio-ups voltage-max-design-microvolt 2700000
 	expect /gpio-ups voltage-min-design-microvolt 2300000
@@ -227,6 +242,7 @@ c_stm32() {
 	expect /gpio-ups power-good-gpios "$g 3 0"
 	expect /gpio-ups shutdown-gpios "$g 26 1"
 	expect /gpio-ups fallback-shutdown-ms 0
+	expect_hold 20000
 	expect "$(path_of ups_pg_pins)" brcm,pins 3
 	expect "$(path_of i2c1)" status disabled s
 	expect_absent /gpio-ups io-channels

@@ -43,6 +43,7 @@
 
 #define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
 #define GPIO_UPS_MAX_DEBOUNCE_MS		60000
+#define GPIO_UPS_MAX_HOLD_MS			3600000
 #define GPIO_UPS_DEFAULT_SAMPLE_MS		100
 #define GPIO_UPS_MIN_SAMPLE_MS			20
 #define GPIO_UPS_MAX_SAMPLE_MS			10000
@@ -1084,6 +1085,22 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	return 0;
 }
 
+/* The planned shutdown must fit in what the UPS holds after the commit. */
+static void gpio_ups_check_hold(struct gpio_ups *ups)
+{
+	const struct gpio_ups_policy_cfg *cfg = &ups->policy.cfg;
+	u32 budget_ms = gpio_ups_policy_budget_ms(cfg);
+
+	if (!cfg->hold_ms || budget_ms <= cfg->hold_ms)
+		return;
+	dev_warn(ups->dev,
+		 "shutdown budget %u ms (shutdown-duration-ms %u x shutdown-margin-percent %u%% + %u ms for the emergency power-off) exceeds the UPS's hold time after the commit, shutdown-hold-ms %u: the emergency power-off is planned %u ms after the commit; lower shutdown-duration-ms or shutdown-margin-percent\n",
+		 budget_ms, cfg->shutdown_duration_ms, cfg->margin_pct,
+		 GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, cfg->hold_ms,
+		 cfg->hold_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
+		 cfg->hold_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0);
+}
+
 static int gpio_ups_parse_policy(struct gpio_ups *ups)
 {
 	struct device *dev = ups->dev;
@@ -1095,6 +1112,10 @@ static int gpio_ups_parse_policy(struct gpio_ups *ups)
 
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.sample_interval_ms = ups->sample_ms;
+	ret = gpio_ups_read_u32(dev, "shutdown-hold-ms", 0, 0,
+				GPIO_UPS_MAX_HOLD_MS, &cfg.hold_ms);
+	if (ret)
+		return ret;
 	gpio_ups_policy_init(&ups->policy, &cfg, gpio_ups_on_mains(ups),
 			     gpio_ups_now_ms());
 
@@ -1114,6 +1135,7 @@ static int gpio_ups_parse_policy(struct gpio_ups *ups)
 					     "%s = %u is out of range (see the gpio-ups binding)\n",
 					     prop, val);
 	}
+	gpio_ups_check_hold(ups);
 	return 0;
 }
 
