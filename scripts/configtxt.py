@@ -23,6 +23,11 @@ Lines that are templates ("<param>", "[,...]") and dtparam= lines that do
 not follow a gpio-ups overlay (base-tree parameters such as i2c_arm) are
 only checked for the first two rules. Prints one line per problem as
 FILE:LINE: ...; exits 1 if there was any, 0 otherwise.
+
+    configtxt.py --list FILE...
+
+prints each documented gpio-ups parameter set, one "overlay param..." line
+each (the Pi 5 overlay check applies them all).
 """
 
 import os
@@ -119,7 +124,35 @@ def check_text(name, text, dtbo_dir, problems):
     flush()
 
 
+def documented_sets(text):
+    """(overlay, [param=value...]) of each gpio-ups dtoverlay= line, with
+    the dtparam= lines that follow it in the same block."""
+    sets = []
+    block = None
+    for _n, line, blk in config_lines(text):
+        key, _, value = line.partition('=')
+        value = (value.split('#', 1)[0].split() or [''])[0]
+        if '<' in value or '[' in value or '...' in value:
+            continue
+        if key == 'dtoverlay':
+            ov, _, rest = value.partition(',')
+            block = None
+            if ov.startswith('gpio-ups'):
+                sets.append((ov, [p for p in rest.split(',') if p]))
+                block = blk
+        elif block == blk and sets:
+            sets[-1][1].extend(p for p in value.split(',') if p)
+    return sets
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[1] == '--list':
+        # configtxt.py --list FILE...: one "overlay param..." line per set
+        for fname in argv[2:]:
+            with open(fname, encoding='utf-8') as f:
+                for ov, params in documented_sets(f.read()):
+                    print(' '.join([ov] + params))
+        return 0
     if len(argv) < 3:
         sys.stderr.write(__doc__)
         return 2
