@@ -49,4 +49,16 @@ else
 	fail "$name" "scripts/install.sh runs dkms without ensure_headers"
 	rc=1
 fi
+# README and the guide name the headers packages, the Pi 5 and 32-bit OS.
+name="install: README and the user guide name the headers packages (Pi 3/4, Pi 5, 32-bit) and the minimum kernel"
+errs=()
+for doc in README.md Documentation/power/gpio-ups.rst; do
+	for w in linux-headers-rpi-v8 linux-headers-rpi-2712 linux-headers-rpi-v7l \
+		 raspberrypi-kernel-headers arm_64bit=0; do
+		grep -q -- "$w" "$GPIO_UPS_ROOT/$doc" || errs+=("$doc does not name $w")
+	done
+done
+grep -qi 'minimum kernel' "$GPIO_UPS_ROOT/Documentation/power/gpio-ups.rst" ||
+	errs+=("the guide gives no minimum kernel")
+if [ ${#errs[@]} -eq 0 ]; then pass "$name"; else fail "$name" "${errs[@]}"; rc=1; fi
 exit $rc
