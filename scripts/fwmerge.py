@@ -13,7 +13,7 @@ firmware's documented order (dtoverlay/dtmerge): parameters first
   2. each label in __fixups__ is looked up in the base's __symbols__ (an
      unknown label is an error: the firmware drops the overlay) and its
      phandle (given to the base node if it had none) written where listed;
-  3. the fragments are merged in order, each into its "target" (a phandle)
+  3. the nodes named fragment@N / fragment-N are merged in order, each into its "target" (a phandle)
      or "target-path" (a path, looked up when that fragment is merged, so a
      fragment can target a node an earlier one created); "__dormant__"
      bodies are skipped. A property overwrites the target's, a child node
@@ -22,7 +22,10 @@ firmware's documented order (dtoverlay/dtmerge): parameters first
   4. the overlay's own labels are added to the base's __symbols__ with
      their merged paths.
 
-Any error exits non-zero with a message.
+These are the steps of the firmware's merge as its public sources
+(dtoverlay.c of the Raspberry Pi userland/utils, dtoverlay_merge_overlay and
+dtoverlay_merge_fragment) describe them. Any error exits non-zero with a
+message.
 """
 
 import os
@@ -124,7 +127,7 @@ def resolve_fixups(base, ov):
 
 def merge_node(dst, src, top=False):
     for name, value in src.props:
-        if top and name in ('phandle', 'linux,phandle'):
+        if name == 'name' or (top and name in ('phandle', 'linux,phandle')):
             continue    # a fragment body's own label: not the target's
         dst.set(name, value)
     for c in src.children:
@@ -144,7 +147,7 @@ def apply(base, ov):
         if n.get('phandle') is not None:
             by_ph[u32(n.get('phandle'))] = n
     for frag in ov.children:
-        if frag.name.startswith('__'):
+        if not frag.name.startswith(('fragment@', 'fragment-')):
             continue
         body = frag.child('__overlay__')
         if body is None:
