@@ -74,6 +74,7 @@ struct sim_hat {
 	bool lowbat;
 	u32 adc_bits, noise_lsb;
 	u64 adc_fs_uv;
+	u64 div_out_ohms, div_full_ohms;	/* divider before the ADC (1/1: none) */
 	/* bookkeeping */
 	ktime_t last;
 	ktime_t t0;
@@ -303,7 +304,9 @@ static int sim_adc_read_raw(struct iio_dev *indio_dev,
 			return -EIO;
 		}
 		sim_advance(s);
-		v_uv = sim_terminal_uv(s);
+		/* through the board's divider, if the UPS node declares one */
+		v_uv = div64_u64(sim_terminal_uv(s) * s->div_out_ohms,
+				 s->div_full_ohms);
 		full = (1ULL << s->adc_bits) - 1;
 		code = div64_u64(v_uv << s->adc_bits, s->adc_fs_uv);
 		if (s->noise_lsb) {
@@ -634,8 +637,11 @@ static int sim_probe(struct platform_device *pdev)
 	s->adc_fs_uv = sim_prop(dev, ups, "adc-full-scale-microvolt", NULL, 5000000);
 	s->adc_bits = sim_prop(dev, ups, "adc-bits", NULL, 12);
 	s->noise_lsb = sim_prop(dev, ups, "adc-noise-lsb", NULL, 0);
+	s->div_out_ohms = sim_prop(dev, ups, "output-ohms", "output-ohms", 1);
+	s->div_full_ohms = sim_prop(dev, ups, "full-ohms", "full-ohms", 1);
 	v0 = sim_prop(dev, ups, "initial-microvolt", NULL, s->vmax_uv);
 	if (!s->cap_uf || !s->eff_pct || s->eff_pct > 100 || s->vmin_uv >= s->vmax_uv ||
+	    !s->div_out_ohms || s->div_out_ohms > s->div_full_ohms ||
 	    !s->adc_fs_uv || s->adc_bits < 4 || s->adc_bits > 24 || v0 > s->vmax_uv) {
 		of_node_put(ups);
 		return dev_err_probe(dev, -EINVAL, "inconsistent store parameters\n");
