@@ -9,12 +9,13 @@
 #   make check           all tests and checks (scripts/check.sh); CHECKS=
 #                        restricts it to steps whose name contains a word
 #   make bench | demo | dtbs | install | uninstall | version
+#   make deb             the Debian package gpio-ups-dkms (build/deb/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="*\([^"]*\)"*$$/\1/p' $(TOP)/dkms.conf)
 
-.PHONY: all modules clean check bench demo dtbs install uninstall version
+.PHONY: all modules clean check bench demo dtbs install uninstall version deb
 
 all: modules
 
@@ -51,3 +52,5 @@ install:
 	$(call delegate,scripts/install.sh,install)
 uninstall:
 	$(call delegate,scripts/install.sh,uninstall)
+deb:
+	$(call delegate,scripts/deb.sh)

@@ -1235,6 +1235,20 @@ static void drv_store_health_and_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
 			POWER_SUPPLY_HEALTH_GOOD);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+/* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
+static void drv_divider_uv(struct kunit *test)
+{
+	/* no divider: the reading as it is */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(2300000, 0, 0), 2300000);
+	/* 100 k / 100 k (the overlays' default): twice the ADC input */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(2300000, 100000, 200000),
+			4600000);
+	/* 33 k across the ADC of 133 k: no 32-bit overflow on the way */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(1240000, 33000, 133000),
+			4997575);
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(-1000, 1, 2), -2000);
+	/* a ratio that would overflow the int range clamps */
+	KUNIT_EXPECT_EQ(test, gpio_ups_divider_uv(4000000, 1, 4000000), INT_MAX);
 }
 
 static struct kunit_case gpio_ups_drv_cases[] = {
@@ -1267,6 +1281,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_gpio_only_coarse_capacity),
 	KUNIT_CASE(drv_gpio_only_low_line_capacity),
 	KUNIT_CASE(drv_store_health_and_stats),
+	KUNIT_CASE(drv_divider_uv),
 	{}
 };
 

@@ -1310,6 +1310,64 @@ static void policy_steady_readings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 	KUNIT_EXPECT_GT(test, c.commit_at, t_fail + 60000);
+/*
+ * shutdown-hold-ms: the UPS cuts the power this long after the commit; the
+ * emergency power-off is planned LEAD_MS before, however long the budget
+ * (duration * margin) or the energy left would allow.
+ */
+static void policy_hold_time(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+
+	/* the budget the probe checks against the hold time */
+	pt_cfg(&cfg);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_budget_ms(&cfg), SD_MS + LEAD_MS);
+	gpio_ups_policy_cfg_defaults(&cfg);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_budget_ms(&cfg), 32000U);
+	cfg.shutdown_duration_ms = U32_MAX;
+	cfg.margin_pct = 1000;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_budget_ms(&cfg), U32_MAX);
+
+	/* seed 002: 20 s hold, 20 s x 150 % budget: inside the hold */
+	gpio_ups_policy_cfg_defaults(&cfg);
+	cfg.sample_interval_ms = TICK_MS;
+	cfg.fallback_ms = 1000;
+	cfg.hold_ms = 20000;
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + 20000 - LEAD_MS);
+
+	/* plenty of energy, measured: still inside the hold */
+	pt_cfg(&cfg);
+	cfg.hold_ms = 9000;
+	pt_outage(&c, &cfg, 90000, 1000);
+	c.lowbat = true;
+	pt_step(&c);
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + 9000 - LEAD_MS);
+	pt_drain_committed(&c, 1000, 3000);
+	KUNIT_EXPECT_EQ(test, c.p.emergency_ms, c.commit_at + 9000 - LEAD_MS);
+
+	/* a hold longer than the budget changes nothing */
+	pt_cfg(&cfg);
+	cfg.hold_ms = SD_MS + LEAD_MS + 5000;
+	pt_outage(&c, &cfg, 90000, 1000);
+	c.lowbat = true;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + SD_MS);
+
+	/* a hold shorter than the lead: at once */
+	pt_cfg(&cfg);
+	cfg.hold_ms = LEAD_MS - 1;
+	pt_outage(&c, &cfg, 90000, 1000);
+	c.lowbat = true;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at);
 }
 
 static struct kunit_case gpio_ups_policy_cases[] = {
@@ -1341,6 +1399,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_frozen_readings),
 	KUNIT_CASE(policy_regulated_rail),
 	KUNIT_CASE(policy_steady_readings),
+	KUNIT_CASE(policy_hold_time),
 	{}
 };
 

@@ -126,10 +126,12 @@ Summary
 
 On a Raspberry Pi with a UPS HAT:
   sudo make install        # DKMS build of gpio-ups.ko and the overlays
-  then add one line to /boot/firmware/config.txt, for example
-    dtoverlay=gpio-ups                  (generic: power-good GPIO22, shutdown GPIO26)
-    dtoverlay=gpio-ups-ltc4041          (LTC4041 supercap UPS)
-    dtoverlay=gpio-ups-ltc4041-stm32    (STM32/LTC4041 supercap HAT)
-    dtoverlay=gpio-ups-sla              (SLA battery HAT)
+  then add one line to /boot/firmware/config.txt, as it is, for example
+  for the generic HAT (power good GPIO22, shutdown GPIO26):
+    dtoverlay=gpio-ups
+  or for the LTC4041 supercap UPS, the STM32/LTC4041 HAT, the SLA HAT:
+    dtoverlay=gpio-ups-ltc4041
+    dtoverlay=gpio-ups-ltc4041-stm32
+    dtoverlay=gpio-ups-sla
   and reboot; /sys/class/power_supply/ups then behaves as above.
 TXT

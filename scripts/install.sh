@@ -24,6 +24,10 @@
 # DESTDIR; set it to override. The installed files are listed in
 # $DESTDIR/usr/src/gpio-ups-<version>/.installed-overlays so that uninstall
 # removes exactly those.
+#
+# scripts/install.sh headers-for UNAME_R [DPKG_ARCH [MACHINE]] prints the
+# headers packages make install would install for that kernel (for the
+# checks); exit status 2 when DKMS cannot build for it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +44,10 @@ overlay_dir() {
 		echo "$OVERLAY_DIR"
 	elif [ -n "$DESTDIR" ]; then
 		echo /boot/firmware/overlays
+	elif [ -f /boot/firmware/config.txt ]; then
+		echo /boot/firmware/overlays
+	elif [ -f /boot/config.txt ] && [ -d /boot/overlays ]; then
+		echo /boot/overlays
 	elif [ -d /boot/firmware/overlays ]; then
 		echo /boot/firmware/overlays
 	elif [ -d /boot/overlays ]; then
@@ -47,6 +55,53 @@ overlay_dir() {
 	else
 		echo /boot/$NAME/overlays
 	fi
+}
+
+# headers_pkgs UNAME_R DPKG_ARCH MACHINE: the headers packages for a kernel,
+# the versioned one first, then the one that follows kernel upgrades.
+# Raspberry Pi OS bookworm and later: kernels "<ver>+rpt-rpi-<flavour>"
+# (v8: Pi 3/4 64-bit; 2712: Pi 5; v7l: Pi 4 32-bit; v7: Pi 2/3 32-bit;
+# v6: Pi 1/Zero; -rt variants), packages linux-headers-<uname -r> and
+# linux-headers-rpi-<flavour>. Older Raspberry Pi OS: "<ver>+",
+# "<ver>-v7+", "-v7l+", "-v8+", package raspberrypi-kernel-headers.
+# Elsewhere (Debian): linux-headers-<uname -r>. Returns 2 for a 32-bit
+# userland on a 64-bit kernel: DKMS builds with the 32-bit compiler.
+headers_pkgs() {
+	local r=$1 arch=${2:-} mach=${3:-}
+	if [ "$arch" = armhf ] || [ "$arch" = armel ]; then
+		case $mach in
+		aarch64 | arm64) return 2 ;;
+		esac
+	fi
+	case $r in
+	*+rpt-rpi-*) echo "linux-headers-$r linux-headers-rpi-${r##*+rpt-rpi-}" ;;
+	*-v7+ | *-v7l+ | *-v8+ | *+) echo raspberrypi-kernel-headers ;;
+	*) echo "linux-headers-$r" ;;
+	esac
+}
+
+# ensure_headers: the running kernel's build dir, installing its headers.
+ensure_headers() {
+	local r pkgs p have=() rc=0
+	r=$(uname -r)
+	[ -d "/lib/modules/$r/build" ] && return 0
+	pkgs=$(headers_pkgs "$r" "$(dpkg --print-architecture 2>/dev/null)" "$(uname -m)") || rc=$?
+	if [ $rc -eq 2 ]; then
+		die "this is a 32-bit system ($(dpkg --print-architecture)) running a 64-bit kernel ($r, $(uname -m)): DKMS builds modules with the 32-bit compiler and cannot build for it. On a Pi 2/3/4 add arm_64bit=0 to the [all] section of config.txt and reboot (the 32-bit kernel then runs), then make install again; on a Pi 5, install the 64-bit Raspberry Pi OS."
+	fi
+	log "kernel headers for $r missing: installing $pkgs"
+	apt-get update -qq >&2 || log "apt-get update failed; trying the lists as they are"
+	for p in $pkgs; do
+		if apt-cache show "$p" >/dev/null 2>&1; then
+			have+=("$p")
+		fi
+	done
+	[ ${#have[@]} -gt 0 ] ||
+		die "no headers package for kernel $r ($pkgs): install the headers of the running kernel (or update the kernel and reboot), then make install again"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "${have[@]}" </dev/null >&2 ||
+		die "apt-get install ${have[*]} failed"
+	[ -d "/lib/modules/$r/build" ] ||
+		die "installed ${have[*]}, but /lib/modules/$r/build is still missing: the package is for another kernel version; run apt full-upgrade, reboot into the new kernel and make install again"
 }
 
 # The files DKMS needs to build the module, nothing else.
@@ -66,15 +121,20 @@ print_config_lines() {
 	local dir=$1
 	cat <<EOF
 
-Overlays installed in $dir. To enable the UPS, add ONE line to
-config.txt ($(dirname "$dir")/config.txt), for example:
+Overlays installed in $dir. To enable the UPS, add ONE of these
+lines to config.txt ($(dirname "$dir")/config.txt), as it is (a comment
+after it would become part of the line), then reboot:
 
-    dtoverlay=gpio-ups                 # generic HAT, see the user guide
-    dtoverlay=gpio-ups-ltc4041         # LTC4041 supercap UPS (PWRGOOD/SHUTDN)
-    dtoverlay=gpio-ups-ltc4041-stm32   # LTC4041/STM32 HAT (power good on GPIO3)
-    dtoverlay=gpio-ups-sla             # SLA battery HAT (BATT/LOW)
+  generic HAT (power good GPIO22, shutdown GPIO26; parameters in the guide):
+    dtoverlay=gpio-ups
+  LTC4041 supercap UPS with PIC timer (PWRGOOD/SHUTDN):
+    dtoverlay=gpio-ups-ltc4041
+  LTC4041/STM32 HAT (power good on GPIO3):
+    dtoverlay=gpio-ups-ltc4041-stm32
+  SLA battery HAT (BATT/LOW):
+    dtoverlay=gpio-ups-sla
 
-then reboot. config.txt was not changed. Jetson Nano: add
+config.txt was not changed. Jetson Nano: add
 $dir/gpio-ups-jetson-nano.dtbo to the FDTOVERLAYS line of
 /boot/extlinux/extlinux.conf. Parameters and wiring:
 Documentation/power/gpio-ups.rst.
@@ -94,6 +154,7 @@ do_install() {
 	copy_sources
 	if [ -z "$DESTDIR" ]; then
 		need_pkgs dkms
+		ensure_headers
 		if dkms status -m "$NAME" -v "$VERSION" | grep -q .; then
 			dkms remove -m "$NAME" -v "$VERSION" --all >&2 || true
 		fi
@@ -141,5 +202,6 @@ do_uninstall() {
 case "${1:-}" in
 install) do_install ;;
 uninstall) do_uninstall ;;
+headers-for) headers_pkgs "${2:?uname -r}" "${3:-}" "${4:-}" ;;
 *) die "usage: $0 install|uninstall" ;;
 esac

@@ -194,23 +194,27 @@ src_5_10() { src_bullseye linux-source-5.10 5.10; }
 # so that the module compiles against the real APIs, not the stubs.
 KCONFIG_ENABLE=(OF POWER_SUPPLY GPIOLIB IIO)
 
-# prep_tree NAME SRC ARCH [CROSS_COMPILE]: prepare $CACHE/build/NAME (O= dir)
-# for out-of-tree module builds and print its path. Skipped when already done
-# for the same inputs (source tree, arch, compiler, config symbols).
+# prep_tree NAME SRC ARCH [CROSS_COMPILE [DEFCONFIG]]: prepare
+# $CACHE/build/NAME (O= dir) for out-of-tree module builds and print its
+# path. DEFCONFIG is the config target to start from (defconfig; e.g.
+# bcm2835_defconfig for 32-bit Raspberry Pi). Skipped when already done for
+# the same inputs (source tree, arch, compiler, config target and symbols).
 prep_tree() {
-	local name=$1 src=$2 arch=$3 cross=${4:-} b="$CACHE/build/$1" key s
+	local name=$1 src=$2 arch=$3 cross=${4:-} defcfg=${5:-defconfig} b="$CACHE/build/$1" key s
+	# (the config target is part of the key only when it is not defconfig)
 	key=$(printf '%s\n' "$src" "$(cat "$src/.extracted")" "$(stat -c %Y "$src/.extracted")" \
-		"$arch" "$cross" "$("${cross}gcc" --version | head -n1)" "${KCONFIG_ENABLE[*]}" |
+		"$arch" "$cross" "$("${cross}gcc" --version | head -n1)" "${KCONFIG_ENABLE[*]}" \
+		${defcfg%defconfig} |
 		sha256sum | cut -c1-16)
 	if [ -e "$b/.gpio-ups-prepared" ] && [ "$(cat "$b/.gpio-ups-prepared")" = "$key" ]; then
 		printf '%s\n' "$b"
 		return 0
 	fi
-	log "preparing $b ($arch defconfig modules_prepare)"
+	log "preparing $b ($arch $defcfg modules_prepare)"
 	mkdir -p "$b"
 	rm -f "$b/.gpio-ups-prepared"
 	local mk=(make -C "$src" O="$b" ARCH="$arch" ${cross:+CROSS_COMPILE="$cross"} -j"$JOBS")
-	"${mk[@]}" defconfig >&2 || die "$name: make defconfig failed"
+	"${mk[@]}" "$defcfg" >&2 || die "$name: make $defcfg failed"
 	for s in "${KCONFIG_ENABLE[@]}"; do
 		"$src/scripts/config" --file "$b/.config" --enable "$s"
 	done

@@ -148,6 +148,20 @@ run_case() {
 	fi
 }
 
+# expect_hold MS: the UPS's hold time after the commit is MS, and the
+# shutdown budget (duration x margin + the emergency power-off's 2000 ms)
+# fits in it
+expect_hold() {
+	local hold dur margin budget
+	expect /gpio-ups shutdown-hold-ms "$1"
+	hold=$(fdtget "$M" /gpio-ups shutdown-hold-ms 2>/dev/null || echo 0)
+	dur=$(fdtget "$M" /gpio-ups shutdown-duration-ms 2>/dev/null || echo 20000)
+	margin=$(fdtget "$M" /gpio-ups shutdown-margin-percent 2>/dev/null || echo 150)
+	budget=$((dur * margin / 100 + 2000))
+	[ "$budget" -le "$hold" ] ||
+		ERRS+=("shutdown budget ${dur} ms x ${margin} % + 2000 ms = $budget ms exceeds the UPS's hold time of ${hold} ms")
+}
+
 # --- 4. the cases ----------------------------------------------------------
 # Generic overlay, defaults: PG GPIO22 high + pull-up, SD GPIO26 high.
 c_generic() {
@@ -173,7 +187,8 @@ c_generic_adc() {
 	expect "$(path_of i2c1)" status okay s
 	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
 	expect /gpio-ups io-channel-names voltage s
-	expect_absent /gpio-ups-divider compatible
+	expect_absent /gpio-ups output-ohms
+	expect_absent /gpio-ups full-ohms
 }
 # Everything moved: ADS1115 at 0x49 AIN2 through the divider, low battery
 # on GPIO5, power-good active low, shutdown on GPIO24.
@@ -184,9 +199,9 @@ c_generic_full() {
 	expect "$adc" compatible ti,ads1115 s
 	expect "$adc" reg 73
 	expect "$adc/channel@6" reg 6
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 6"
-	expect /gpio-ups-divider full-ohms 200000
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 6"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 133000
 	expect /gpio-ups power-good-gpios "$g 22 1"
 	expect /gpio-ups low-battery-gpios "$g 5 1"
 	expect /gpio-ups shutdown-gpios "$g 24 0"
@@ -204,6 +219,7 @@ c_ltc4041() {
 	expect /gpio-ups power-good-gpios "$g 22 0"
 	expect /gpio-ups shutdown-gpios "$g 26 0"
 	expect /gpio-ups shutdown-at-commit ""
+	expect_hold 20000
 	expect /gpio-ups capacitance-microfarads 100000000
 	expect /gpio-ups voltage-max-design-microvolt 2700000
 	expect /gpio-ups voltage-min-design-microvolt 2300000
@@ -215,8 +231,9 @@ c_ltc4041_dual_adc() {
 	expect /gpio-ups capacitance-microfarads 50000000
 	expect /gpio-ups voltage-max-design-microvolt 4500000
 	expect /gpio-ups voltage-min-design-microvolt 2400000
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 4"
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 200000
 }
 # Seed 003 board: power good on GPIO3 switches the header I2C bus off.
 c_stm32() {
@@ -225,15 +242,33 @@ c_stm32() {
 	expect /gpio-ups power-good-gpios "$g 3 0"
 	expect /gpio-ups shutdown-gpios "$g 26 1"
 	expect /gpio-ups fallback-shutdown-ms 0
+	expect_hold 20000
 	expect "$(path_of ups_pg_pins)" brcm,pins 3
 	expect "$(path_of i2c1)" status disabled s
 	expect_absent /gpio-ups io-channels
+	expect_absent /gpio-ups capacitance-microfarads
 }
 c_stm32_alt() {
 	local g
 	g=$(ph gpio)
 	expect /gpio-ups power-good-gpios "$g 22 0"
 	expect /gpio-ups shutdown-gpios "$g 24 1"
+	expect "$(path_of ups_pg_pins)" brcm,pins 22
+	expect "$(path_of i2c1)" status okay s
+}
+# Parameters that must undo or only take what they say.
+c_ltc4041_nosd() {
+	expect_absent /gpio-ups shutdown-gpios
+	expect_absent /gpio-ups shutdown-at-commit
+}
+c_generic_nosd() {
+	expect_absent /gpio-ups shutdown-gpios
+	expect_absent /gpio-ups shutdown-at-commit
+}
+c_lb_low() { expect /gpio-ups low-battery-gpios "$(ph gpio) 5 1"; }
+c_lb_high() { expect /gpio-ups low-battery-gpios "$(ph gpio) 5 0"; }
+c_stm32_pg22() {
+	expect /gpio-ups power-good-gpios "$(ph gpio) 22 0"
 	expect "$(path_of ups_pg_pins)" brcm,pins 22
 	expect "$(path_of i2c1)" status okay s
 }
@@ -263,8 +298,9 @@ c_nano_adc() {
 	local adc=/i2c@7000c400/adc@48
 	expect /i2c@7000c400 status okay s
 	expect "$adc" compatible ti,ads1115 s
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 4"
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 200000
 }
 
 for b in RPI3 RPI4; do
@@ -272,7 +308,7 @@ for b in RPI3 RPI4; do
 	run_case "gpio-ups on $b" gpio-ups "$base" "" c_generic
 	run_case "gpio-ups adc on $b" gpio-ups "$base" "adc" c_generic_adc
 	run_case "gpio-ups adc_div,lb,... on $b" gpio-ups "$base" \
-		"adc_div adc_addr=0x49 adc_channel=2 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250 shutdown_load_pct=60 margin_pct=120" \
+		"adc_div adc_addr=0x49 adc_channel=2 div_full_ohms=133000 adc_ads1115 lb_gpio=5 pg_active_low sd_gpio=24 capacitance_uf=35000000 debounce=250 shutdown_load_pct=60 margin_pct=120" \
 		c_generic_full
 	run_case "gpio-ups-ltc4041 on $b" gpio-ups-ltc4041 "$base" "" c_ltc4041
 	run_case "gpio-ups-ltc4041 dual,adc_div on $b" gpio-ups-ltc4041 "$base" \
@@ -282,13 +318,52 @@ for b in RPI3 RPI4; do
 		gpio-ups-ltc4041-stm32 "$base" "pg_gpio22 sd_gpio=24" c_stm32_alt
 	run_case "gpio-ups-sla on $b" gpio-ups-sla "$base" "" c_sla
 done
+base=$RPI4
+run_case "gpio-ups-ltc4041 sd=off on RPI4" gpio-ups-ltc4041 "$base" "sd=off" c_ltc4041_nosd
+run_case "gpio-ups sd=off,at_commit on RPI4" gpio-ups "$base" "sd=off at_commit" c_generic_nosd
+run_case "gpio-ups lb_gpio=5,lb_active_high=off on RPI4" gpio-ups "$base" \
+	"lb_gpio=5 lb_active_high=off" c_lb_low
+run_case "gpio-ups lb_gpio=5,lb_active_high on RPI4" gpio-ups "$base" \
+	"lb_gpio=5 lb_active_high" c_lb_high
+run_case "gpio-ups-ltc4041-stm32 pg_gpio=22 on RPI4" gpio-ups-ltc4041-stm32 "$base" \
+	"pg_gpio=22" c_stm32_pg22
+run_case "gpio-ups-ltc4041-stm32 pg_gpio22=off on RPI4" gpio-ups-ltc4041-stm32 "$base" \
+	"pg_gpio22=off" c_stm32
+
+# No overlay uses a voltage-divider node: stock Raspberry Pi kernels have
+# no IIO_RESCALE, so it would never probe and the UPS would wait for it.
+for ov in "$OV"/*.dtbo; do
+	name="overlays: $(basename "$ov" .dtbo) puts no voltage-divider node in front of the ADC"
+	if dtc -q -I dtb -O dts "$ov" 2>/dev/null | grep -q '"voltage-divider"'; then
+		fail "$name" "use output-ohms/full-ohms on the gpio-ups node"
+		rc=1
+	else
+		pass "$name"
+	fi
+done
+
+# Overlays without an ADC offer no parameter that needs a voltage reading
+# (the driver ignores a store description without one).
+for ov in "$OV"/*.dtbo; do
+	params=$(fdtget -p "$ov" /__overrides__ 2>/dev/null) || continue
+	printf '%s\n' "$params" | grep -qx adc && continue
+	name="overlays: $(basename "$ov" .dtbo) (no ADC) offers no store or estimate parameter"
+	bad=$(printf '%s\n' "$params" | grep -Ex \
+		'capacitance_uf|vmax_uv|vmin_uv|efficiency|load_uw|runtime_sec|capacity_pct|shutdown_load_pct')
+	if [ -n "$bad" ]; then
+		fail "$name" "offered but ignored without an ADC:" "$bad"
+		rc=1
+	else
+		pass "$name"
+	fi
+done
 run_case "gpio-ups-jetson-nano on NANO" gpio-ups-jetson-nano "$NANO" "" c_nano
 run_case "gpio-ups-jetson-nano-adc on NANO" gpio-ups-jetson-nano-adc "$NANO" "" c_nano_adc
 
 # --- 5. negative checks ----------------------------------------------------
 # Header I2C pins (and pins the board jumper does not offer) are refused.
 for t in "gpio-ups pg_gpio=3" "gpio-ups lb_gpio=2" "gpio-ups sd_gpio=28" \
-	 "gpio-ups-ltc4041-stm32 sd_gpio=25"; do
+	 "gpio-ups-ltc4041-stm32 sd_gpio=25" "gpio-ups-ltc4041-stm32 pg_gpio=3"; do
 	set -- $t
 	name="overlays: $1 refuses $2"
 	if out=$($OVP "$OV/$1.dtbo" "$W/refused.dtbo" "$2" 2>&1); then

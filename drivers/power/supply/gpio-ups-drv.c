@@ -43,6 +43,7 @@
 
 #define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
 #define GPIO_UPS_MAX_DEBOUNCE_MS		60000
+#define GPIO_UPS_MAX_HOLD_MS			3600000
 #define GPIO_UPS_DEFAULT_SAMPLE_MS		100
 #define GPIO_UPS_MIN_SAMPLE_MS			20
 #define GPIO_UPS_MAX_SAMPLE_MS			10000
@@ -127,6 +128,8 @@ struct gpio_ups {
 
 	struct iio_channel *chan_voltage;
 	struct iio_channel *chan_current;
+	u32 div_output_ohms;	/* voltage divider in front of the ADC, */
+	u32 div_full_ohms;	/* 0: none (output-ohms, full-ohms) */
 	u32 sample_ms;
 	u32 adc_errors;		/* consecutive */
 	u32 adc_errors_total;
@@ -604,7 +607,8 @@ static void gpio_ups_sample_work(struct work_struct *work)
 			dev_info(ups->dev, "ADC readings are back\n");
 		ups->adc_errors = 0;
 		s.voltage_valid = true;
-		s.voltage_uv = uv;
+		s.voltage_uv = gpio_ups_divider_uv(uv, ups->div_output_ohms,
+						   ups->div_full_ohms);
 		if (ups->chan_current && !cret) {
 			s.current_valid = true;
 			s.current_ua = ua;
@@ -1292,20 +1296,105 @@ static int gpio_ups_request_irq(struct gpio_ups *ups, struct gpio_ups_line *line
 	return 0;
 }
 
+/**
+ * gpio_ups_divider_uv() - store voltage from the voltage at the ADC input
+ * @adc_uv: voltage measured across the divider's output resistor
+ * @output_ohms: that resistor (output-ohms), 0 when there is no divider
+ * @full_ohms: the divider's total resistance (full-ohms)
+ *
+ * The same ratio as the voltage-divider binding's, applied without the IIO
+ * rescaler (CONFIG_IIO_RESCALE, which stock Raspberry Pi kernels lack).
+ *
+ * Return: @adc_uv * @full_ohms / @output_ohms, clamped to the int range.
+ */
+int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms)
+{
+	s64 uv;
+
+	if (!output_ohms)
+		return adc_uv;
+	uv = div_s64((s64)adc_uv * full_ohms, output_ohms);
+	return clamp_t(s64, uv, INT_MIN, INT_MAX);
+}
+
+/* output-ohms/full-ohms on the gpio-ups node: a divider before the ADC. */
+static int gpio_ups_get_divider(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	bool out = device_property_present(dev, "output-ohms");
+	bool full = device_property_present(dev, "full-ohms");
+	int ret;
+
+	if (!out && !full)
+		return 0;
+	if (out != full)
+		return dev_err_probe(dev, -EINVAL,
+				     "a voltage divider needs both output-ohms and full-ohms\n");
+	ret = gpio_ups_read_u32(dev, "output-ohms", 0, 1, U32_MAX,
+				&ups->div_output_ohms);
+	if (!ret)
+		ret = gpio_ups_read_u32(dev, "full-ohms", 0, ups->div_output_ohms,
+					U32_MAX, &ups->div_full_ohms);
+	if (ret) {
+		ups->div_output_ohms = 0;
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * The "voltage" channel's provider is not there (yet). Say at warning level
+ * when it can never come: a voltage-divider node on a kernel without the
+ * IIO rescaler, or a provider that is disabled (its I2C bus off).
+ */
+static void gpio_ups_adc_deferred(struct gpio_ups *ups)
+{
+	struct fwnode_handle *fw = dev_fwnode(ups->dev);
+	struct fwnode_reference_args args;
+	struct fwnode_handle *parent;
+	int idx;
+
+	idx = fwnode_property_match_string(fw, "io-channel-names", "voltage");
+	if (idx < 0 ||
+	    fwnode_property_get_reference_args(fw, "io-channels",
+					       "#io-channel-cells", 0, idx,
+					       &args))
+		return;
+	if (!IS_ENABLED(CONFIG_IIO_RESCALE) &&
+	    fwnode_property_match_string(args.fwnode, "compatible",
+					 "voltage-divider") >= 0)
+		dev_warn(ups->dev,
+			 "the \"voltage\" channel is a voltage-divider node (%pfwf), and this kernel has no CONFIG_IIO_RESCALE: it never probes; put output-ohms/full-ohms on the gpio-ups node instead\n",
+			 args.fwnode);
+	parent = fwnode_get_parent(args.fwnode);
+	if (!fwnode_device_is_available(args.fwnode) ||
+	    (parent && !fwnode_device_is_available(parent)))
+		dev_warn(ups->dev,
+			 "the ADC (%pfwf) or its bus is disabled: enable it (on a Raspberry Pi: dtparam=i2c_arm=on, above the dtoverlay= line)\n",
+			 args.fwnode);
+	fwnode_handle_put(parent);
+	fwnode_handle_put(args.fwnode);
+}
+
 static int gpio_ups_get_adc(struct gpio_ups *ups)
 {
 	struct device *dev = ups->dev;
+	int ret;
 
 	ups->chan_voltage = devm_iio_channel_get(dev, "voltage");
 	if (IS_ERR(ups->chan_voltage)) {
-		int ret = PTR_ERR(ups->chan_voltage);
-
+		ret = PTR_ERR(ups->chan_voltage);
 		ups->chan_voltage = NULL;
 		if (ret == -ENODEV)
 			return 0;	/* no ADC: GPIO-only */
+		if (ret == -EPROBE_DEFER)
+			gpio_ups_adc_deferred(ups);
 		return dev_err_probe(dev, ret,
-				     "cannot get the \"voltage\" IIO channel: check io-channels/io-channel-names and the ADC driver\n");
+				     "cannot get the \"voltage\" IIO channel: check io-channels/io-channel-names and that the ADC's driver (e.g. ti-ads1015) is loaded\n");
 	}
+	ret = gpio_ups_get_divider(ups);
+	if (ret)
+		return ret;
 
 	ups->chan_current = devm_iio_channel_get(dev, "current");
 	if (IS_ERR(ups->chan_current)) {
@@ -1419,6 +1508,22 @@ static int gpio_ups_init_estimator(struct gpio_ups *ups)
 	return 0;
 }
 
+/* The planned shutdown must fit in what the UPS holds after the commit. */
+static void gpio_ups_check_hold(struct gpio_ups *ups)
+{
+	const struct gpio_ups_policy_cfg *cfg = &ups->policy.cfg;
+	u32 budget_ms = gpio_ups_policy_budget_ms(cfg);
+
+	if (!cfg->hold_ms || budget_ms <= cfg->hold_ms)
+		return;
+	dev_warn(ups->dev,
+		 "shutdown budget %u ms (shutdown-duration-ms %u x shutdown-margin-percent %u%% + %u ms for the emergency power-off) exceeds the UPS's hold time after the commit, shutdown-hold-ms %u: the emergency power-off is planned %u ms after the commit; lower shutdown-duration-ms or shutdown-margin-percent\n",
+		 budget_ms, cfg->shutdown_duration_ms, cfg->margin_pct,
+		 GPIO_UPS_POLICY_EMERGENCY_LEAD_MS, cfg->hold_ms,
+		 cfg->hold_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
+		 cfg->hold_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0);
+}
+
 static int gpio_ups_parse_policy(struct gpio_ups *ups)
 {
 	struct device *dev = ups->dev;
@@ -1430,6 +1535,10 @@ static int gpio_ups_parse_policy(struct gpio_ups *ups)
 
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.sample_interval_ms = ups->sample_ms;
+	ret = gpio_ups_read_u32(dev, "shutdown-hold-ms", 0, 0,
+				GPIO_UPS_MAX_HOLD_MS, &cfg.hold_ms);
+	if (ret)
+		return ret;
 	gpio_ups_policy_init(&ups->policy, &cfg, gpio_ups_on_mains(ups),
 			     gpio_ups_now_ms());
 
@@ -1449,6 +1558,7 @@ static int gpio_ups_parse_policy(struct gpio_ups *ups)
 					     "%s = %u is out of range (see the gpio-ups binding)\n",
 					     prop, val);
 	}
+	gpio_ups_check_hold(ups);
 	return 0;
 }
 

@@ -400,11 +400,36 @@ static u64 gpio_ups_emergency_at(u64 now_ms, u64 energy_uj, u32 power_uw)
 	return gpio_ups_add_ms(now_ms, left_ms);
 }
 
+/**
+ * gpio_ups_policy_budget_ms() - time from the commit to the planned
+ *	emergency power-off, plus the time that power-off needs
+ * @cfg: knobs
+ *
+ * shutdown_duration_ms * margin_pct / 100 + GPIO_UPS_POLICY_EMERGENCY_LEAD_MS:
+ * what the UPS must hold after the commit (cfg->hold_ms) for the planned
+ * shutdown to fit.
+ *
+ * Return: the budget in ms, saturated at U32_MAX.
+ */
+u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg)
+{
+	u64 ms = div_u64(mul_u32_u32(cfg->shutdown_duration_ms, cfg->margin_pct),
+			 100) + GPIO_UPS_POLICY_EMERGENCY_LEAD_MS;
+
+	return min_t(u64, ms, U32_MAX);
+}
+
 static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)
 {
-	return gpio_ups_add_ms(p->commit_ms,
-			       div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
-						   p->cfg.margin_pct), 100));
+	u64 cap = div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
+				      p->cfg.margin_pct), 100);
+
+	/* inside the UPS's hold time, with the lead the power-off needs */
+	if (p->cfg.hold_ms)
+		cap = min_t(u64, cap,
+			    p->cfg.hold_ms > GPIO_UPS_POLICY_EMERGENCY_LEAD_MS ?
+			    p->cfg.hold_ms - GPIO_UPS_POLICY_EMERGENCY_LEAD_MS : 0);
+	return gpio_ups_add_ms(p->commit_ms, cap);
 }
 
 /*

@@ -131,6 +131,9 @@ enum gpio_ups_knob {
  *	load figure below it is no measurement
  * @sample_interval_ms: interval at which the driver feeds estimates on
  *	backup (sample-interval-ms); 0 means GPIO_UPS_DEF_SAMPLE_INTERVAL_MS
+ * @hold_ms: the longest the UPS keeps power after the commit
+ *	(shutdown-hold-ms), 0 = no limit; the emergency power-off is planned
+ *	GPIO_UPS_POLICY_EMERGENCY_LEAD_MS before it ends
  */
 struct gpio_ups_policy_cfg {
 	bool auto_shutdown;
@@ -143,6 +146,7 @@ struct gpio_ups_policy_cfg {
 	u32 fallback_ms;
 	u32 min_load_uw;
 	u32 sample_interval_ms;
+	u32 hold_ms;
 };
 
 /**
@@ -269,6 +273,7 @@ struct gpio_ups_shutdown_stats {
 
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
 int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg);
+u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg);
 int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
 int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
 			u32 value);

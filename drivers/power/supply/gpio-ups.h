@@ -32,5 +32,6 @@ int gpio_ups_probe(struct platform_device *pdev);
 int gpio_ups_sys_off(struct sys_off_data *data);
 bool gpio_ups_shutdown_line_wanted(unsigned long code);
 int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code);
+int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms);
 
 #endif /* _GPIO_UPS_H */

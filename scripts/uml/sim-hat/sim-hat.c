@@ -102,6 +102,7 @@ struct sim_hat {
 	bool lowbat;
 	u32 adc_bits, noise_lsb;
 	u64 adc_fs_uv;
+	u64 div_out_ohms, div_full_ohms;	/* divider before the ADC (1/1: none) */
 	/* bookkeeping */
 	ktime_t last;
 	ktime_t t0;
@@ -382,7 +383,11 @@ static const struct iio_chan_spec sim_adc_channels[] = {
 /* ADC code of the terminal voltage now, without noise; caller holds s->lock */
 static u64 sim_adc_code(const struct sim_hat *s)
 {
-	return div64_u64(sim_terminal_uv(s) << s->adc_bits, s->adc_fs_uv);
+	/* through the board's divider, if the UPS node declares one */
+	u64 v_uv = div64_u64(sim_terminal_uv(s) * s->div_out_ohms,
+			     s->div_full_ohms);
+
+	return div64_u64(v_uv << s->adc_bits, s->adc_fs_uv);
 }
 
 /*
@@ -889,8 +894,11 @@ static int sim_probe(struct platform_device *pdev)
 	s->adc_fs_uv = sim_prop(dev, ups, "adc-full-scale-microvolt", NULL, 5000000);
 	s->adc_bits = sim_prop(dev, ups, "adc-bits", NULL, 12);
 	s->noise_lsb = sim_prop(dev, ups, "adc-noise-lsb", NULL, 0);
+	s->div_out_ohms = sim_prop(dev, ups, "output-ohms", "output-ohms", 1);
+	s->div_full_ohms = sim_prop(dev, ups, "full-ohms", "full-ohms", 1);
 	v0 = sim_prop(dev, ups, "initial-microvolt", NULL, s->vmax_uv);
 	if (!s->cap_uf || !s->eff_pct || s->eff_pct > 100 || s->vmin_uv >= s->vmax_uv ||
+	    !s->div_out_ohms || s->div_out_ohms > s->div_full_ohms ||
 	    !s->adc_fs_uv || s->adc_bits < 4 || s->adc_bits > 24 || v0 > s->vmax_uv) {
 		of_node_put(ups);
 		return dev_err_probe(dev, -EINVAL, "inconsistent store parameters\n");
