@@ -1235,6 +1235,8 @@ static void drv_store_health_and_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
 			POWER_SUPPLY_HEALTH_GOOD);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+}
+
 /* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
 static void drv_divider_uv(struct kunit *test)
 {

@@ -1310,6 +1310,8 @@ static void policy_steady_readings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 	KUNIT_EXPECT_GT(test, c.commit_at, t_fail + 60000);
+}
+
 /*
  * shutdown-hold-ms: the UPS cuts the power this long after the commit; the
  * emergency power-off is planned LEAD_MS before, however long the budget
