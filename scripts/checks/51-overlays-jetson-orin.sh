@@ -17,8 +17,8 @@
 #    uses (soc_gpio39_pn1 <-> PN.01, ...). (dt-schema 2022.08 cannot load
 #    the 6.12 pinmux bindings, hence these checks in the script);
 #  - every merged tree is validated with dt-validate (dt-schema 2022.08)
-#    against the gpio-ups binding and the in-tree ti,ads1015,
-#    voltage-divider and battery bindings; the UPS node must match the
+#    against the gpio-ups binding and the in-tree ti,ads1015 and battery
+#    bindings (the divider is on the gpio-ups node, output-ohms/full-ohms); the UPS node must match the
 #    gpio-ups schema and no error may name one of the overlay's nodes;
 #  - negative check: a pin name the Tegra234 pinmux does not have is
 #    refused.
@@ -169,7 +169,7 @@ validate() {
 	fi
 }
 
-VALIDATE_NODES=(gpio-ups gpio-ups-divider adc@48 battery)
+VALIDATE_NODES=(gpio-ups adc@48 battery)
 
 run_case() {
 	local name=$1 dtbo=$2 fn=$3 out
@@ -231,9 +231,12 @@ c_orin_adc_common() {
 	expect /bus@0/i2c@c250000 status okay s
 	expect "$adc" compatible ti,ads1115 s
 	expect "$adc/channel@4" reg 4
-	expect /gpio-ups-divider io-channels "$(fdtget "$M" "$adc" phandle) 4"
-	expect /gpio-ups io-channels "$(fdtget "$M" /gpio-ups-divider phandle) 0"
+	expect /gpio-ups io-channels "$(fdtget "$M" "$adc" phandle) 4"
 	expect /gpio-ups io-channel-names voltage s
+	# the divider on the node: no IIO_RESCALE needed
+	expect /gpio-ups output-ohms 100000
+	expect /gpio-ups full-ohms 200000
+	expect_absent /gpio-ups-divider compatible
 }
 c_orin_adc() {
 	c_orin

@@ -28,7 +28,7 @@ names=(
 	"system: shutdown line asserted only at power-off"
 	"system: reboot instead of power-off: shutdown line not asserted"
 	"system: low-battery line during an outage: immediate commit"
-	"system: ADC failing mid-outage: fallback timer commits, no oops"
+	"system: ADC failing mid-outage: dead reckoning commits, no brownout, no oops"
 	"system: shutdown hangs: one forced power-off before the store runs dry"
 )
 boards=(
@@ -114,7 +114,7 @@ chain_b() {
 	boot_board gpio-ups-ltc4041-stm32
 }
 chain_c() {
-	boot 90 "$dtb" "$D/adcfail" adcfail -e G_SHUTDOWN_WAIT_S=2 -e G_WAIT_S=$(( fb / 1000 + 15 ))
+	boot 90 "$dtb" "$D/adcfail" adcfail -e G_SHUTDOWN_WAIT_S=2 -e G_WAIT_S=45
 	boot_board gpio-ups-sla
 	boot_board gpio-ups-ltc4041
 }
@@ -260,12 +260,13 @@ call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
 if [ -z "$af" ]; then
 	r+=("scenario did not run")
 elif [ -z "$call" ]; then
-	r+=("no orderly_poweroff within $(( fb / 1000 + 15 )) s of the ADC failure (fallback-shutdown-ms ${fb})")
+	r+=("no orderly_poweroff within 45 s of the ADC failure")
 else
 	dt=$(awk -v a="${call%% *}" -v b="$af" 'BEGIN { printf "%d", (a - b) * 1000 }')
-	[ "$dt" -ge 300 ] || r+=("committed ${dt} ms after the ADC failed: on the first bad reading, not on the fallback timer")
-	[ "$dt" -le $(( fb + 3000 )) ] || r+=("committed ${dt} ms after the ADC failed (fallback ${fb} ms + 3 s allowed)")
-	log "adc failure: commit ${dt} ms after the ADC failed (fallback ${fb} ms)"
+	[ "$dt" -ge 300 ] || r+=("committed ${dt} ms after the ADC failed: on the first bad reading")
+	grep -q 'shutdown committed (dead-reckoning)' "$R/console.log" ||
+		r+=("the commit was not taken by dead reckoning: $(grep -m1 'shutdown committed' "$R/console.log")")
+	log "adc failure: commit ${dt} ms after the ADC failed, by dead reckoning (fallback ${fb} ms not used)"
 	[ "$(ncalls "$R")" -eq 1 ] || r+=("orderly_poweroff ran $(ncalls "$R") times")
 	[ "$(field "$(poweroff_report "$R")" brownout)" = 0 ] || r+=("store ran dry: $(poweroff_report "$R")")
 fi

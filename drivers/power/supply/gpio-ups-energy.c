@@ -778,6 +778,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	}
 	est->energy_uj = min(energy, full);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
+	est->sample_ms = raw->t_ms;
 	est->sample_energy_uj = min(raw->e_uj, full);
 	est->tol_uj = gpio_ups_est_tol_uj(e, raw->v_uv);
 

@@ -162,6 +162,8 @@ struct gpio_ups_sample {
  * @energy_valid: @voltage_uv, @energy_uj and @capacity_pct are valid
  * @voltage_uv: filtered store voltage
  * @energy_uj: usable energy left (above cut-off, after converter losses)
+ * @sample_ms: when the reading behind this estimate was taken (a change of
+ *	mains republishes the last one: it may be older than the change)
  * @sample_energy_uj: the energy of the last reading alone (terminal
  *	voltage), before any fit: what the readings say, for the policy's
  *	check against physics
@@ -190,6 +192,7 @@ struct gpio_ups_estimate {
 	bool energy_valid;
 	u32 voltage_uv;
 	u64 energy_uj;
+	u64 sample_ms;
 	u64 sample_energy_uj;
 	u64 tol_uj;
 	u64 energy_full_uj;

@@ -674,6 +674,27 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 	d->emergency_ms = p->emergency_ms;
 }
 
+/*
+ * Without a load figure (mains flapping too fast for a fit: each stretch on
+ * backup is shorter than the estimator needs), the readings still tell the
+ * net drain since the outage began: the energy lost over the time spent on
+ * backup, once that is GPIO_UPS_POLICY_NET_MIN_MS.  It feeds the reserve
+ * vote only.  Returns 0 when there is none (or it is below min_load_uw).
+ */
+static u32 gpio_ups_net_drain_uw(const struct gpio_ups_policy *p, u64 now,
+				 const struct gpio_ups_estimate *est)
+{
+	u64 t_ms = gpio_ups_backup_ms(p, now), drop_uj, pw;
+
+	if (t_ms < GPIO_UPS_POLICY_NET_MIN_MS ||
+	    p->priv.first_energy_uj <= est->sample_energy_uj)
+		return 0;
+	drop_uj = p->priv.first_energy_uj - est->sample_energy_uj;
+	/* drop < 2^43 uJ (the largest store): * 1000 fits */
+	pw = div64_u64(drop_uj * 1000, t_ms);
+	return pw >= p->cfg.min_load_uw ? (u32)min_t(u64, pw, U32_MAX) : 0;
+}
+
 /* Triggers 1, 3 and 4: one history slot per fresh reading. */
 static void gpio_ups_policy_vote(struct gpio_ups_policy *p,
 				 const struct gpio_ups_estimate *est,
@@ -780,7 +801,9 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	u32 interval, lookahead, power_uw = 0;
 	u64 energy_uj = 0;
 
-	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
+	/* a reading from before this stretch on backup (on mains) is stale */
+	fresh = est && est->energy_valid &&
+		est->sample_ms >= p->priv.resume_ms && gpio_ups_est_fresh(p, est);
 	trusted = fresh && gpio_ups_plausible(p, now, est);
 	/* a load below the floor on backup is no measurement */
 	power_ok = est && est->energy_valid && est->power_valid &&
@@ -809,6 +832,10 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 		power_uw = max(est->power_uw, est->power_avg_uw);
 		energy_uj = est->energy_uj;
 		have_energy = true;
+	} else if (trusted) {
+		power_uw = gpio_ups_net_drain_uw(p, now, est);
+		energy_uj = est->energy_uj;
+		have_energy = power_uw;
 	}
 	if (fresh)
 		gpio_ups_policy_vote(p, est, trusted, power_uw, lookahead);

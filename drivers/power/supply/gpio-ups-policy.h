@@ -50,6 +50,9 @@
  *	implausible.
  * GPIO_UPS_POLICY_SUSPECT_RUN: implausible readings in a row after which
  *	the readings are untrusted for the rest of the outage.
+ * GPIO_UPS_POLICY_NET_MIN_MS: time on backup after which, without a load
+ *	figure (mains flapping faster than a fit), the net drain since the
+ *	start of the outage stands in for the load in the reserve rule.
  */
 #define GPIO_UPS_POLICY_POWER_GRACE_MS		10000U
 #define GPIO_UPS_POLICY_EMERGENCY_LEAD_MS	2000U
@@ -60,6 +63,7 @@
 #define GPIO_UPS_POLICY_DR_LOAD_PCT		125U
 #define GPIO_UPS_POLICY_FLOOR_PCT		20U
 #define GPIO_UPS_POLICY_SUSPECT_RUN		3U
+#define GPIO_UPS_POLICY_NET_MIN_MS		2000U
 
 /* Defaults (binding YAML) */
 #define GPIO_UPS_DEF_SHUTDOWN_DURATION_MS	20000U

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# ADC fails in the middle of an outage: the fallback timer commits.
+# ADC fails in the middle of an outage: the driver dead-reckons from the
+# last readings and commits when that reaches the reserve.
 # shellcheck shell=bash
 simctl mains 0
 sleep 2
