@@ -520,10 +520,17 @@ static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
 
 	if (p->untrusted)
 		return false;
+	if (!p->priv.first_energy_uj)
+		p->priv.first_energy_uj = reading_uj;
+	/*
+	 * A change of mains republishes the last reading, maybe one taken on
+	 * mains before this stretch: no anchor for the ceiling (the store
+	 * may have been recharged since).
+	 */
+	if (est->sample_ms < p->priv.resume_ms)
+		return true;
 	m = gpio_ups_push3(e, t, &p->priv.ck_n, reading_uj, now_ms);
 	if (!p->priv.have_anchor) {
-		if (!p->priv.first_energy_uj)
-			p->priv.first_energy_uj = reading_uj;
 		p->priv.have_anchor = true;
 		p->priv.anchor_energy_uj = reading_uj;
 		p->priv.anchor_ms = now_ms;
@@ -801,9 +808,7 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	u32 interval, lookahead, power_uw = 0;
 	u64 energy_uj = 0;
 
-	/* a reading from before this stretch on backup (on mains) is stale */
-	fresh = est && est->energy_valid &&
-		est->sample_ms >= p->priv.resume_ms && gpio_ups_est_fresh(p, est);
+	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
 	trusted = fresh && gpio_ups_plausible(p, now, est);
 	/* a load below the floor on backup is no measurement */
 	power_ok = est && est->energy_valid && est->power_valid &&
