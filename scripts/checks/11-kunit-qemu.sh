@@ -25,16 +25,15 @@ cat "$W/kunit.out" >&2
 # The whole console output of the guest, as kunit.py saved it.
 cp "$KUNIT_BUILD_DIR/test.log" "$W/console.log" 2>/dev/null || : >"$W/console.log"
 
-python3 - "$W/kunit.json" "$W/kunit.out" "$st" "$W/console.log" "$GPIO_UPS_ROOT"/kunit/*.c <<'PY'
-import json, re, sys
+GPIO_UPS_ROOT="$GPIO_UPS_ROOT" python3 - "$W/kunit.json" "$W/kunit.out" "$st" "$W/console.log" "$GPIO_UPS_ROOT"/kunit/*.c <<'PY'
+import os, re, sys
+sys.path.insert(0, os.environ['GPIO_UPS_ROOT'] + '/scripts')
+from kunit_report import output_lines, report
 
 json_path, out_path, status, console_path = sys.argv[1:5]
 status = int(status)
-sources = sys.argv[5:]
 P = 'kunit-qemu'
-out = open(out_path, errors='replace').read().splitlines()
-ts = re.compile(r'^\[\d\d:\d\d:\d\d\] ?')
-lines = [ts.sub('', l) for l in out]
+lines = output_lines(out_path)
 console = open(console_path, errors='replace').read().splitlines()
 
 def say(kind, name, why=()):
@@ -43,103 +42,14 @@ def say(kind, name, why=()):
         print(f'  {w}')
 
 accel = 'KVM' if any('-enable-kvm' in l for l in lines) else 'emulated CPU, no KVM'
-
-# Log lines kunit.py printed for each failed test (between results).
-logs, buf = {}, []
-mark = re.compile(r'^\[(PASSED|FAILED|SKIPPED|CRASHED)\] (.*)$')
-for l in lines:
-    m = mark.match(l.strip())
-    if m:
-        if m.group(1) in ('FAILED', 'CRASHED'):
-            logs.setdefault(m.group(2), [x for x in buf if x.strip()][-8:])
-        buf = []
-    else:
-        buf.append(l.rstrip())
-
-try:
-    root = json.load(open(json_path))
-except (OSError, ValueError):
-    tail = [l for l in lines if l.strip()][-15:]
-    say('FAIL', 'x86_64 kernel built and tests run under QEMU',
-        [f'kunit.py exited with status {status} and produced no results:'] + tail)
-    sys.exit(1)
-
-failed = 0
-ran = set()
-ncases = 0
-def leaves(group):
-    for c in group.get('test_cases', []):
-        yield c['name'], c['status']
-    for g in group.get('sub_groups', []):
-        yield from leaves(g)
-
 crash = [l.strip() for l in console
          if re.search(r'BUG:|Kernel panic|Oops|general protection|WARNING: CPU', l)][:6]
-
-for suite in root.get('sub_groups', []):
-    sname = suite['name']
-    ran.add(sname)
-    missing = 0
-    for c in suite.get('test_cases', []):
-        if not c['name']:
-            missing += 1
-            continue
-        ncases += 1
-        name = f"{sname}.{c['name']}"
-        if c['status'] == 'PASS':
-            say('PASS', name)
-        elif c['status'] == 'SKIP':
-            say('SKIP', name)
-        else:
-            failed += 1
-            say('FAIL', name, [f"status {c['status']}"] + logs.get(c['name'], []))
-    if missing:
-        failed += 1
-        say('FAIL', f'{sname}: every test case reported',
-            [f'{missing} test cases gave no result (the kernel stopped):'] + crash)
-    for g in suite.get('sub_groups', []):
-        ncases += 1
-        name = f"{sname}.{g['name']}"
-        params = list(leaves(g))
-        bad = [(n, s) for n, s in params if s not in ('PASS', 'SKIP')]
-        if not params:
-            failed += 1
-            say('FAIL', name, ['no parameter ran'])
-        elif bad:
-            failed += 1
-            why = [f'{len(bad)} of {len(params)} parameters failed:']
-            for n, s in bad[:5]:
-                why += [f'{n}: {s}'] + logs.get(n, [])
-            say('FAIL', name, why)
-        elif all(s == 'SKIP' for _, s in params):
-            say('SKIP', name)
-        else:
-            say('PASS', f'{name} ({len(params)} parameters)')
-
-suite_re = re.compile(r'struct\s+kunit_suite\s+\w+\s*=\s*\{.*?\.name\s*=\s*"([^"]+)"', re.S)
-for src in sources:
-    for sname in suite_re.findall(open(src, errors='replace').read()):
-        if sname not in ran:
-            failed += 1
-            say('FAIL', f'suite {sname} ran',
-                [f'defined in {src.rsplit("/", 1)[-1]} but absent from the results'])
-
-summary = [l for l in lines if l.startswith('Testing complete.')]
-crashed = re.search(r'crashed: (\d+)', summary[-1]) if summary else None
-why = []
-if ncases == 0:
-    why.append('no test case ran')
-if crashed and int(crashed.group(1)) > 0:
-    why.append(summary[-1])
-if status != 0 and failed == 0:
-    why.append(f'kunit.py exited with status {status}')
-    why += [l for l in lines if re.search(r'crash|missing|error|panic', l, re.I)][:10]
-if why:
-    failed += 1
-    say('FAIL', f'x86_64 kernel built and tests run under QEMU ({accel})', why)
-else:
-    say('PASS', f'x86_64 kernel built and tests run under QEMU ({accel}; '
-        f'{summary[-1] if summary else ""})')
+run = 'x86_64 kernel built and tests run under QEMU'
+failed = report(say, json_path, lines, status, sys.argv[5:], crash, '',
+                lambda last: run if last is None else f'{run} ({accel})',
+                lambda last: f'{run} ({accel}; {last})')
+if failed < 0:
+    sys.exit(1)
 
 # Reports of the lock, object and context checkers, and any other kernel
 # warning or bug, anywhere in the console output (boot, suites, init).
