@@ -89,21 +89,28 @@ src_6_12() {
 	printf '%s\n' "$dir"
 }
 
-# debian_mirror: the Debian archive URI this machine's own apt setup uses.
-debian_mirror() {
-	local uri
+# debian_uri [security]: the Debian archive URI this machine's own apt setup
+# uses (with "security": its security archive, the URI that names it).
+debian_uri() {
+	local uri sel=(-v -e security -e '^$') def=http://deb.debian.org/debian
+	[ "${1:-}" = security ] && { sel=(security); def=$def-security; }
 	uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		tr ' ' '\n' | grep -v -e security -e '^$' | head -n1)
+		tr ' ' '\n' | grep "${sel[@]}" | head -n1)
 	[ -n "$uri" ] || uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list 2>/dev/null | grep -v security | head -n1)
-	printf '%s\n' "${uri:-http://deb.debian.org/debian}"
+		/etc/apt/sources.list 2>/dev/null | grep "${sel[@]}" | head -n1)
+	printf '%s\n' "${uri:-$def}"
 }
 
-# src_sid PKG VER: fetch Debian sid's linux-source-VER with apt-get download
-# through a private sources list and state (the machine's apt setup is left
-# untouched), extract it into $CACHE/src/linux-source-VER and print that path.
-src_sid() {
-	local pkg=$1 ver=$2 dir="$CACHE/src/linux-source-$2" apt="$CACHE/apt-sid" opts deb
+# src_debian NAME PKG VER SUITE...: fetch linux-source-VER (package PKG) from
+# the Debian SUITEs ("sid", or "bullseye bullseye-security": a suite ending
+# in -security comes from the security archive) with apt-get download
+# through a private sources list and state in $CACHE/apt-NAME (the
+# machine's apt setup is left untouched), extract it into
+# $CACHE/src/linux-source-VER once and print that path.
+src_debian() {
+	local name=$1 pkg=$2 ver=$3 dir="$CACHE/src/linux-source-$3" apt="$CACHE/apt-$1"
+	local opts deb suite
+	shift 3
 	if [ -e "$dir/.extracted" ]; then
 		printf '%s\n' "$dir"
 		return 0
@@ -111,13 +118,16 @@ src_sid() {
 	need_pkgs apt dpkg xz-utils debian-archive-keyring
 	rm -rf "$apt/x" "$apt/deb"
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb" "$apt/x"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s sid main\n' \
-		"$(debian_mirror)" > "$apt/sources.list"
+	for suite in "$@"; do
+		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+			"$(case $suite in *-security) debian_uri security ;; *) debian_uri ;; esac)" \
+			"$suite"
+	done > "$apt/sources.list"
 	opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
 	      -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
 	      -o APT::Sandbox::User=root -q)
-	log "fetching $pkg from Debian sid ($(cat "$apt/sources.list"))"
-	apt-get "${opts[@]}" update </dev/null >&2 || die "apt-get update (sid, private list) failed"
+	log "fetching $pkg from Debian $* ($(tr '\n' ' ' < "$apt/sources.list"))"
+	apt-get "${opts[@]}" update </dev/null >&2 || die "apt-get update ($name, private list) failed"
 	(cd "$apt/deb" && apt-get "${opts[@]}" download "$pkg" </dev/null >&2) ||
 		die "apt-get download $pkg failed"
 	deb=$(ls "$apt/deb/${pkg}"_*.deb | head -n1)
@@ -133,59 +143,11 @@ src_sid() {
 }
 
 # src_7_2: Debian sid's linux-source-7.2, cached.
-src_7_2() { src_sid linux-source-7.2 7.2; }
-
-# debian_security_mirror: the Debian security archive URI of this machine's
-# apt setup (the one whose URI names "security").
-debian_security_mirror() {
-	local uri
-	uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		tr ' ' '\n' | grep security | head -n1)
-	[ -n "$uri" ] || uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list 2>/dev/null | grep security | head -n1)
-	printf '%s\n' "${uri:-http://deb.debian.org/debian-security}"
-}
-
-# src_bullseye PKG VER: Debian 11 (bullseye, with bullseye-security)'s
-# linux-source-VER, fetched and extracted like src_sid (private sources
-# list and apt state, the machine's apt setup untouched); prints the path.
-src_bullseye() {
-	local pkg=$1 ver=$2 dir="$CACHE/src/linux-source-$2" apt="$CACHE/apt-bullseye" opts deb
-	if [ -e "$dir/.extracted" ]; then
-		printf '%s\n' "$dir"
-		return 0
-	fi
-	need_pkgs apt dpkg xz-utils debian-archive-keyring
-	rm -rf "$apt/x" "$apt/deb"
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb" "$apt/x"
-	{
-		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bullseye main\n' \
-			"$(debian_mirror)"
-		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bullseye-security main\n' \
-			"$(debian_security_mirror)"
-	} > "$apt/sources.list"
-	opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
-	      -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
-	      -o APT::Sandbox::User=root -q)
-	log "fetching $pkg from Debian bullseye ($(tr '\n' ' ' < "$apt/sources.list"))"
-	apt-get "${opts[@]}" update </dev/null >&2 || die "apt-get update (bullseye, private list) failed"
-	(cd "$apt/deb" && apt-get "${opts[@]}" download "$pkg" </dev/null >&2) ||
-		die "apt-get download $pkg failed"
-	deb=$(ls "$apt/deb/${pkg}"_*.deb | head -n1)
-	log "extracting $deb"
-	dpkg -x "$deb" "$apt/x" || die "dpkg -x $deb failed"
-	rm -rf "$dir"
-	mkdir -p "$CACHE/src"
-	tar -C "$CACHE/src" -xf "$apt/x/usr/src/linux-source-$ver.tar.xz" ||
-		die "cannot extract linux-source-$ver.tar.xz"
-	basename "$deb" > "$dir/.extracted"
-	rm -rf "$apt/x" "$apt/deb" "$apt/cache/archives"/*.deb
-	printf '%s\n' "$dir"
-}
+src_7_2() { src_debian sid linux-source-7.2 7.2 sid; }
 
 # src_5_10: Debian bullseye's linux-source-5.10 (JetPack 5 / L4T 35 runs
 # 5.10), cached.
-src_5_10() { src_bullseye linux-source-5.10 5.10; }
+src_5_10() { src_debian bullseye linux-source-5.10 5.10 bullseye bullseye-security; }
 
 # ---------------------------------------------------------------------------
 # Prepared build dirs: defconfig + the driver's dependencies + modules_prepare
