@@ -155,6 +155,7 @@ struct gpio_ups {
 	struct power_supply_desc desc;
 	struct power_supply_desc mains_desc;
 	char *supplied_to[1];
+	const char *label;	/* the ups supply's name; "-mains" for the other */
 	const char *model_name;
 	const char *manufacturer;
 	struct gpio_ups_seen seen;
@@ -1577,62 +1578,60 @@ static void gpio_ups_stop(void *data)
 	mutex_unlock(&ups->lock);
 }
 
-/**
- * gpio_ups_probe() - bind to a gpio-ups node
- * @pdev: platform device
- *
- * Return: 0 or a negative error code; -EPROBE_DEFER when a GPIO or ADC
- * provider is not there yet.
- */
-int gpio_ups_probe(struct platform_device *pdev)
+/* label, model-name, manufacturer: the names the supplies show. */
+static void gpio_ups_parse_names(struct gpio_ups *ups)
 {
-	struct device *dev = &pdev->dev;
-	struct power_supply_config psy_cfg = { };
-	struct power_supply_config mains_cfg = { };
-	const char *label = "ups";
-	struct gpio_ups *ups;
-	u32 pf_debounce_ms, lb_debounce_ms;
-	int ret;
+	struct device *dev = ups->dev;
 
-	ups = devm_kzalloc(dev, sizeof(*ups), GFP_KERNEL);
-	if (!ups)
-		return -ENOMEM;
-	ups->dev = dev;
-	mutex_init(&ups->lock);
-	platform_set_drvdata(pdev, ups);
-
-	device_property_read_string(dev, "label", &label);
+	ups->label = "ups";
+	device_property_read_string(dev, "label", &ups->label);
 	device_property_read_string(dev, "model-name", &ups->model_name);
 	device_property_read_string(dev, "manufacturer", &ups->manufacturer);
 	if (!ups->model_name)
 		ups->model_name = "gpio-ups";
 	if (!ups->manufacturer)
 		ups->manufacturer = "unknown";
+}
+
+/* The lines' debounce times and the ADC's sampling interval. */
+static int gpio_ups_parse_timing(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	int ret;
 
 	ret = gpio_ups_read_u32(dev, "power-fail-debounce-ms",
 				GPIO_UPS_DEFAULT_DEBOUNCE_MS, 0,
-				GPIO_UPS_MAX_DEBOUNCE_MS, &pf_debounce_ms);
+				GPIO_UPS_MAX_DEBOUNCE_MS, &ups->pg.debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "low-battery-debounce-ms",
-					pf_debounce_ms, 0, GPIO_UPS_MAX_DEBOUNCE_MS,
-					&lb_debounce_ms);
+					ups->pg.debounce_ms, 0,
+					GPIO_UPS_MAX_DEBOUNCE_MS,
+					&ups->lowbat.debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "sample-interval-ms",
 					GPIO_UPS_DEFAULT_SAMPLE_MS,
 					GPIO_UPS_MIN_SAMPLE_MS,
 					GPIO_UPS_MAX_SAMPLE_MS, &ups->sample_ms);
-	if (ret)
-		return ret;
+	return ret;
+}
+
+static int gpio_ups_init_lines(struct gpio_ups *ups)
+{
+	int ret;
 
 	/* power-good: alarm (mains lost) when deasserted */
 	ret = gpio_ups_init_line(ups, &ups->pg, "power-good", "power-good-gpios",
-				 pf_debounce_ms, 0, false);
+				 ups->pg.debounce_ms, 0, false);
 	if (ret)
 		return ret;
-	ret = gpio_ups_init_line(ups, &ups->lowbat, "low-battery",
-				 "low-battery-gpios", lb_debounce_ms, 1, true);
-	if (ret)
-		return ret;
+	return gpio_ups_init_line(ups, &ups->lowbat, "low-battery",
+				  "low-battery-gpios", ups->lowbat.debounce_ms,
+				  1, true);
+}
+
+static int gpio_ups_init_shutdown_line(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
 
 	/* Deasserted until the system powers off. */
 	ups->shutdown_gpiod = devm_gpiod_get_optional(dev, "shutdown",
@@ -1644,10 +1643,17 @@ int gpio_ups_probe(struct platform_device *pdev)
 	if (ups->shutdown_at_commit && !ups->shutdown_gpiod)
 		return dev_err_probe(dev, -EINVAL,
 				     "shutdown-at-commit needs shutdown-gpios\n");
+	return 0;
+}
 
-	ret = gpio_ups_get_adc(ups);
-	if (ret)
-		return ret;
+/*
+ * The store behind the ADC: a supercap is read from the node now, a
+ * monitored-battery once the supply that reads it is registered.
+ */
+static int gpio_ups_parse_store(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	int ret;
 
 	if (ups->chan_voltage && device_property_present(dev, "capacitance-microfarads")) {
 		if (device_property_present(dev, "monitored-battery"))
@@ -1660,32 +1666,36 @@ int gpio_ups_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, -EINVAL,
 				     "io-channels given but no store described: set capacitance-microfarads or monitored-battery\n");
 	}
-	ret = gpio_ups_read_u32(dev, "nominal-load-microwatt", 0, 0,
-				GPIO_UPS_MAX_POWER_UW, &ups->store.nominal_load_uw);
-	if (ret)
-		return ret;
+	return gpio_ups_read_u32(dev, "nominal-load-microwatt", 0, 0,
+				 GPIO_UPS_MAX_POWER_UW, &ups->store.nominal_load_uw);
+}
 
-	/* Initial line states, before anything can report them. */
-	ret = gpiod_get_value_cansleep(ups->pg.gpiod);
-	if (ret < 0)
-		return dev_err_probe(dev, ret, "cannot read power-good-gpios\n");
-	ups->pg.stable = ret;
-	if (ups->lowbat.gpiod) {
-		ret = gpiod_get_value_cansleep(ups->lowbat.gpiod);
-		if (ret < 0)
-			return dev_err_probe(dev, ret, "cannot read low-battery-gpios\n");
-		ups->lowbat.stable = ret;
-	}
+static int gpio_ups_read_line_state(struct gpio_ups_line *line)
+{
+	int value;
 
-	ret = gpio_ups_parse_policy(ups);
-	if (ret)
-		return ret;
+	if (!line->gpiod)	/* optional line not wired */
+		return 0;
+	value = gpiod_get_value_cansleep(line->gpiod);
+	if (value < 0)
+		return dev_err_probe(line->ups->dev, value, "cannot read %s\n",
+				     line->name);
+	line->stable = value;
+	return 0;
+}
 
-	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
-		ret = gpio_ups_init_estimator(ups);
-		if (ret)
-			return ret;
-	}
+/* Initial line states, before anything can report them. */
+static int gpio_ups_init_line_states(struct gpio_ups *ups)
+{
+	int ret = gpio_ups_read_line_state(&ups->pg);
+
+	return ret ? ret : gpio_ups_read_line_state(&ups->lowbat);
+}
+
+static int gpio_ups_init_work(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	int ret;
 
 	ret = devm_delayed_work_autocancel(dev, &ups->sample_work,
 					   gpio_ups_sample_work);
@@ -1695,10 +1705,16 @@ int gpio_ups_probe(struct platform_device *pdev)
 	if (!ret)
 		ret = devm_delayed_work_autocancel(dev, &ups->emergency_work,
 						   gpio_ups_emergency_work);
-	if (ret)
-		return ret;
+	return ret;
+}
 
-	ups->desc.name = label;
+/* The "ups" supply (a Battery): the ADC's properties, or the GPIO-only ones. */
+static int gpio_ups_init_supply(struct gpio_ups *ups)
+{
+	struct power_supply_config psy_cfg = { };
+	struct device *dev = ups->dev;
+
+	ups->desc.name = ups->label;
 	ups->desc.type = POWER_SUPPLY_TYPE_BATTERY;
 	ups->desc.get_property = gpio_ups_get_property;
 	if (ups->chan_voltage) {
@@ -1717,27 +1733,38 @@ int gpio_ups_probe(struct platform_device *pdev)
 	if (IS_ERR(ups->psy))
 		return dev_err_probe(dev, PTR_ERR(ups->psy),
 				     "cannot register power supply \"%s\" (is the label unique?)\n",
-				     label);
+				     ups->label);
+	return 0;
+}
 
-	/* the battery node is read through the supply: init under the lock */
-	if (ups->chan_voltage && ups->store.type != GPIO_UPS_STORE_SUPERCAP) {
-		mutex_lock(&ups->lock);
-		ret = gpio_ups_parse_battery(ups);
-		if (!ret)
-			ret = gpio_ups_init_estimator(ups);
-		mutex_unlock(&ups->lock);
-		if (ret)
-			return ret;
-	}
+/* the battery node is read through the supply: init under the lock */
+static int gpio_ups_init_battery(struct gpio_ups *ups)
+{
+	int ret;
 
-	ups->mains_desc.name = devm_kasprintf(dev, GFP_KERNEL, "%s-mains", label);
+	mutex_lock(&ups->lock);
+	ret = gpio_ups_parse_battery(ups);
+	if (!ret)
+		ret = gpio_ups_init_estimator(ups);
+	mutex_unlock(&ups->lock);
+	return ret;
+}
+
+/* "<label>-mains" (Mains): online while mains is good; supplies "<label>". */
+static int gpio_ups_init_mains_supply(struct gpio_ups *ups)
+{
+	struct power_supply_config mains_cfg = { };
+	struct device *dev = ups->dev;
+
+	ups->mains_desc.name = devm_kasprintf(dev, GFP_KERNEL, "%s-mains",
+					      ups->label);
 	if (!ups->mains_desc.name)
 		return -ENOMEM;
 	ups->mains_desc.type = POWER_SUPPLY_TYPE_MAINS;
 	ups->mains_desc.properties = gpio_ups_mains_props;
 	ups->mains_desc.num_properties = ARRAY_SIZE(gpio_ups_mains_props);
 	ups->mains_desc.get_property = gpio_ups_mains_get_property;
-	ups->supplied_to[0] = (char *)label;
+	ups->supplied_to[0] = (char *)ups->label;
 	mains_cfg.drv_data = ups;
 	mains_cfg.supplied_to = ups->supplied_to;
 	mains_cfg.num_supplicants = ARRAY_SIZE(ups->supplied_to);
@@ -1747,6 +1774,120 @@ int gpio_ups_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, PTR_ERR(ups->mains_psy),
 				     "cannot register power supply \"%s\"\n",
 				     ups->mains_desc.name);
+	return 0;
+}
+
+static int gpio_ups_init_irqs(struct gpio_ups *ups)
+{
+	int ret = gpio_ups_request_irq(ups, &ups->pg);
+
+	return ret ? ret : gpio_ups_request_irq(ups, &ups->lowbat);
+}
+
+/* shutdown-gpios is asserted on power-off and halt, never on restart. */
+static int gpio_ups_init_power_off(struct gpio_ups *ups)
+{
+	struct device *dev = ups->dev;
+	int ret;
+
+	if (!ups->shutdown_gpiod)
+		return 0;
+	ups->reboot_nb.notifier_call = gpio_ups_reboot_notify;
+	ret = devm_register_reboot_notifier(dev, &ups->reboot_nb);
+	if (!ret)
+		ret = gpio_ups_devm_register_power_off_prepare(dev, gpio_ups_sys_off,
+							       ups);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "cannot register the power-off handler\n");
+	return 0;
+}
+
+/*
+ * Catch edges between the first read and the IRQ request, take the
+ * first sample and start the policy (e.g. booted on backup).
+ */
+static void gpio_ups_start(struct gpio_ups *ups)
+{
+	mutex_lock(&ups->lock);
+	gpio_ups_schedule_sample_locked(ups, 0);
+	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
+	mutex_unlock(&ups->lock);
+	gpio_ups_line_edge(&ups->pg);
+	gpio_ups_line_edge(&ups->lowbat);
+}
+
+/**
+ * gpio_ups_probe() - bind to a gpio-ups node
+ * @pdev: platform device
+ *
+ * The order is deliberate: everything a reader of the supplies sees is
+ * ready before they are registered, the stop action goes after them and
+ * the IRQs after it (devm undoes in reverse), and nothing reports a state
+ * before gpio_ups_start() has read the lines once more.
+ *
+ * Return: 0 or a negative error code; -EPROBE_DEFER when a GPIO or ADC
+ * provider is not there yet.
+ */
+int gpio_ups_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct gpio_ups *ups;
+	int ret;
+
+	ups = devm_kzalloc(dev, sizeof(*ups), GFP_KERNEL);
+	if (!ups)
+		return -ENOMEM;
+	ups->dev = dev;
+	mutex_init(&ups->lock);
+	platform_set_drvdata(pdev, ups);
+
+	/* The node: names, timing, lines, ADC and store. */
+	gpio_ups_parse_names(ups);
+	ret = gpio_ups_parse_timing(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_init_lines(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_init_shutdown_line(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_get_adc(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_parse_store(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_init_line_states(ups);
+	if (ret)
+		return ret;
+	/* the policy and the estimator start from the lines' states */
+	ret = gpio_ups_parse_policy(ups);
+	if (ret)
+		return ret;
+	/* a supercap's estimator is ready before the supplies can be read */
+	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
+		ret = gpio_ups_init_estimator(ups);
+		if (ret)
+			return ret;
+	}
+	ret = gpio_ups_init_work(ups);
+	if (ret)
+		return ret;
+
+	ret = gpio_ups_init_supply(ups);
+	if (ret)
+		return ret;
+	/* a monitored-battery is read through the supply: only now */
+	if (ups->chan_voltage && ups->store.type != GPIO_UPS_STORE_SUPERCAP) {
+		ret = gpio_ups_init_battery(ups);
+		if (ret)
+			return ret;
+	}
+	ret = gpio_ups_init_mains_supply(ups);
+	if (ret)
+		return ret;
 
 	/*
 	 * Registered after the supplies, so that on unbind or a later probe
@@ -1756,36 +1897,15 @@ int gpio_ups_probe(struct platform_device *pdev)
 	ret = devm_add_action_or_reset(dev, gpio_ups_stop, ups);
 	if (ret)
 		return ret;
-
-	ret = gpio_ups_request_irq(ups, &ups->pg);
-	if (!ret)
-		ret = gpio_ups_request_irq(ups, &ups->lowbat);
+	ret = gpio_ups_init_irqs(ups);
+	if (ret)
+		return ret;
+	ret = gpio_ups_init_power_off(ups);
 	if (ret)
 		return ret;
 
-	if (ups->shutdown_gpiod) {
-		ups->reboot_nb.notifier_call = gpio_ups_reboot_notify;
-		ret = devm_register_reboot_notifier(dev, &ups->reboot_nb);
-		if (!ret)
-			ret = gpio_ups_devm_register_power_off_prepare(dev, gpio_ups_sys_off,
-								       ups);
-		if (ret)
-			return dev_err_probe(dev, ret,
-					     "cannot register the power-off handler\n");
-	}
-
-	/*
-	 * Catch edges between the first read and the IRQ request, take the
-	 * first sample and start the policy (e.g. booted on backup).
-	 */
-	mutex_lock(&ups->lock);
-	gpio_ups_schedule_sample_locked(ups, 0);
-	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
-	mutex_unlock(&ups->lock);
-	gpio_ups_line_edge(&ups->pg);
-	gpio_ups_line_edge(&ups->lowbat);
-
-	dev_info(dev, "%s: %s, %s\n", label,
+	gpio_ups_start(ups);
+	dev_info(dev, "%s: %s, %s\n", ups->label,
 		 gpio_ups_on_mains(ups) ? "on mains" : "on backup",
 		 ups->chan_voltage ? "energy estimate from the ADC" :
 				     "no ADC (GPIO only)");
