@@ -20,6 +20,7 @@
 #include <linux/reboot.h>
 
 #include "gpio-ups.h"
+#include "gpio-ups-compat.h"
 #include "gpio-ups-policy.h"
 #include "gpio-ups-test.h"
 
@@ -1237,6 +1238,58 @@ static void drv_store_health_and_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 }
 
+/*
+ * The property lists are what sysfs and the uevents show, in this order
+ * (Documentation/ABI/testing/sysfs-class-power-gpio-ups); the ADC list
+ * ends with state_of_health and internal_resistance from 6.18 on.
+ */
+#define PSP(name)	POWER_SUPPLY_PROP_##name
+
+static const enum power_supply_property gpio_only_props[] = {
+	PSP(STATUS), PSP(PRESENT), PSP(CAPACITY_LEVEL), PSP(CAPACITY), PSP(SCOPE),
+	PSP(MODEL_NAME), PSP(MANUFACTURER),
+};
+
+static const enum power_supply_property adc_props[] = {
+	PSP(STATUS), PSP(PRESENT), PSP(CAPACITY_LEVEL), PSP(SCOPE), PSP(MODEL_NAME),
+	PSP(MANUFACTURER), PSP(VOLTAGE_NOW), PSP(VOLTAGE_MIN_DESIGN),
+	PSP(VOLTAGE_MAX_DESIGN), PSP(CAPACITY), PSP(ENERGY_NOW), PSP(ENERGY_FULL),
+	PSP(ENERGY_FULL_DESIGN), PSP(ENERGY_EMPTY), PSP(POWER_NOW), PSP(POWER_AVG),
+	PSP(HEALTH),
+};
+
+static const enum power_supply_property mains_props[] = { PSP(ONLINE), PSP(SCOPE) };
+
+static void expect_props(struct kunit *test, struct power_supply *psy,
+			 const enum power_supply_property *want, size_t n,
+			 size_t more)
+{
+	const struct power_supply_desc *desc = psy->desc;
+	size_t i;
+
+	KUNIT_ASSERT_EQ(test, desc->num_properties, n + more);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, desc->properties[i], want[i],
+				    "%s: property %zu", desc->name, i);
+}
+
+static void drv_gpio_property_lists(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	expect_props(test, ctx->psy, gpio_only_props, ARRAY_SIZE(gpio_only_props), 0);
+	expect_props(test, ctx->mains, mains_props, ARRAY_SIZE(mains_props), 0);
+}
+
+static void drv_adc_property_lists(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_scap);
+
+	expect_props(test, ctx->psy, adc_props, ARRAY_SIZE(adc_props),
+		     2 - GPIO_UPS_COMPAT_PROPS_ABSENT);
+	expect_props(test, ctx->mains, mains_props, ARRAY_SIZE(mains_props), 0);
+}
+
 /* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
 static void drv_divider_uv(struct kunit *test)
 {
@@ -1284,6 +1337,8 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_gpio_only_low_line_capacity),
 	KUNIT_CASE(drv_store_health_and_stats),
 	KUNIT_CASE(drv_divider_uv),
+	KUNIT_CASE(drv_gpio_property_lists),
+	KUNIT_CASE(drv_adc_property_lists),
 	{}
 };
 

@@ -732,6 +732,12 @@ int gpio_ups_sys_off(struct sys_off_data *data)
 	return gpio_ups_reboot_event(data->cb_data, SYS_POWER_OFF);
 }
 
+/* An energy in uWh, as power_supply reports it. */
+static int gpio_ups_uwh_prop(u64 energy_uj)
+{
+	return min_t(u64, gpio_ups_uj_to_uwh(energy_uj), INT_MAX);
+}
+
 /*
  * On backup with the readings lost or untrusted, the energy figures are
  * the policy's dead reckoning: what the shutdown is decided on.
@@ -765,7 +771,7 @@ static int gpio_ups_get_reckoned(struct gpio_ups *ups,
 				  est->energy_full_uj) : 0;
 		break;
 	case POWER_SUPPLY_PROP_ENERGY_NOW:
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(energy_uj), INT_MAX);
+		val->intval = gpio_ups_uwh_prop(energy_uj);
 		break;
 	default:	/* power, now and average */
 		val->intval = min_t(u32, power_uw, INT_MAX);
@@ -813,115 +819,186 @@ static int gpio_ups_soh_pct(struct gpio_ups *ups)
 		       st->capacitance_uf / 2, st->capacitance_uf);
 }
 
+/*
+ * Where a property of the ups supply comes from: the lines and the policy
+ * (known in every state), the store's description (declared or learned),
+ * or the readings (the estimate, or the dead reckoning on backup).
+ */
+enum gpio_ups_prop_from {
+	GPIO_UPS_FROM_READINGS,
+	GPIO_UPS_FROM_STATE,
+	GPIO_UPS_FROM_STORE,
+};
+
+static const struct {
+	enum power_supply_property psp;
+	enum gpio_ups_prop_from from;
+} gpio_ups_prop_from_table[] = {
+	{ POWER_SUPPLY_PROP_STATUS,		GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_PRESENT,		GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_CAPACITY_LEVEL,	GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_SCOPE,		GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_MODEL_NAME,		GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_MANUFACTURER,	GPIO_UPS_FROM_STATE },
+	{ POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN,	GPIO_UPS_FROM_STORE },
+	{ POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN,	GPIO_UPS_FROM_STORE },
+	{ POWER_SUPPLY_PROP_ENERGY_FULL,	GPIO_UPS_FROM_STORE },
+	{ POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN,	GPIO_UPS_FROM_STORE },
+	{ POWER_SUPPLY_PROP_ENERGY_EMPTY,	GPIO_UPS_FROM_STORE },
+	{ POWER_SUPPLY_PROP_HEALTH,		GPIO_UPS_FROM_STORE },
+	{ GPIO_UPS_PROP_STATE_OF_HEALTH,	GPIO_UPS_FROM_STORE },
+	{ GPIO_UPS_PROP_INTERNAL_RESISTANCE,	GPIO_UPS_FROM_STORE },
+	/* anything else (voltage_now, capacity, energy_now, power) is read */
+};
+
+static enum gpio_ups_prop_from gpio_ups_prop_from(struct gpio_ups *ups,
+						  enum power_supply_property psp)
+{
+	unsigned int i;
+
+	/* GPIO only: the capacity is the coarse level of the lines */
+	if (psp == POWER_SUPPLY_PROP_CAPACITY && !ups->chan_voltage)
+		return GPIO_UPS_FROM_STATE;
+	/* on mains the store feeds nothing: no sample needed */
+	if ((psp == POWER_SUPPLY_PROP_POWER_NOW ||
+	     psp == POWER_SUPPLY_PROP_POWER_AVG) && gpio_ups_on_mains(ups))
+		return GPIO_UPS_FROM_STATE;
+	for (i = 0; i < ARRAY_SIZE(gpio_ups_prop_from_table); i++)
+		if (gpio_ups_prop_from_table[i].psp == psp)
+			return gpio_ups_prop_from_table[i].from;
+	return GPIO_UPS_FROM_READINGS;
+}
+
+static int gpio_ups_get_state_prop(struct gpio_ups *ups,
+				   enum power_supply_property psp,
+				   union power_supply_propval *val)
+{
+	switch (psp) {
+	case POWER_SUPPLY_PROP_STATUS:
+		val->intval = gpio_ups_status(ups);
+		return 0;
+	case POWER_SUPPLY_PROP_PRESENT:
+		val->intval = 1;
+		return 0;
+	case POWER_SUPPLY_PROP_CAPACITY_LEVEL:
+		val->intval = gpio_ups_level(ups);
+		return 0;
+	case POWER_SUPPLY_PROP_CAPACITY:
+		val->intval = gpio_ups_coarse_capacity(ups);
+		return 0;
+	case POWER_SUPPLY_PROP_POWER_NOW:
+	case POWER_SUPPLY_PROP_POWER_AVG:
+		val->intval = 0;
+		return 0;
+	case POWER_SUPPLY_PROP_SCOPE:
+		val->intval = POWER_SUPPLY_SCOPE_SYSTEM;
+		return 0;
+	case POWER_SUPPLY_PROP_MODEL_NAME:
+		val->strval = ups->model_name;
+		return 0;
+	case POWER_SUPPLY_PROP_MANUFACTURER:
+		val->strval = ups->manufacturer;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int gpio_ups_get_store_prop(struct gpio_ups *ups,
+				   enum power_supply_property psp,
+				   union power_supply_propval *val)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN:
+		val->intval = ups->store.voltage_min_uv;
+		return 0;
+	case POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN:
+		val->intval = ups->store.voltage_max_uv;
+		return 0;
+	case POWER_SUPPLY_PROP_ENERGY_FULL:
+		/* the estimator's figure, else the design: never missing */
+		val->intval = gpio_ups_uwh_prop(est && est->energy_full_uj ?
+						est->energy_full_uj :
+						gpio_ups_energy_full_uj(&ups->store));
+		return 0;
+	case POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN:
+		val->intval = gpio_ups_uwh_prop(gpio_ups_design_full_uj(ups));
+		return 0;
+	case POWER_SUPPLY_PROP_ENERGY_EMPTY:
+		val->intval = 0;
+		return 0;
+	case POWER_SUPPLY_PROP_HEALTH:
+		val->intval = ups->store_weak ? POWER_SUPPLY_HEALTH_DEAD :
+						POWER_SUPPLY_HEALTH_GOOD;
+		return 0;
+	default:	/* state of health, internal resistance (6.18 on) */
+		return gpio_ups_compat_health_prop(psp, gpio_ups_soh_pct(ups),
+						   gpio_ups_esr_uohm(ups), val);
+	}
+}
+
+/*
+ * The readings: on backup with them lost or untrusted the dead reckoning,
+ * else the estimate; -ENODATA until it is known.
+ */
+static int gpio_ups_get_read_prop(struct gpio_ups *ups,
+				  enum power_supply_property psp,
+				  union power_supply_propval *val)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
+	int ret = gpio_ups_get_reckoned(ups, est, psp, val);
+
+	if (ret != -EAGAIN)
+		return ret;
+	if (!est || !est->energy_valid)
+		return -ENODATA;
+
+	switch (psp) {
+	case POWER_SUPPLY_PROP_VOLTAGE_NOW:
+		val->intval = est->voltage_uv;
+		return 0;
+	case POWER_SUPPLY_PROP_CAPACITY:
+		val->intval = est->capacity_pct;
+		return 0;
+	case POWER_SUPPLY_PROP_ENERGY_NOW:
+		val->intval = gpio_ups_uwh_prop(est->energy_uj);
+		return 0;
+	case POWER_SUPPLY_PROP_POWER_NOW:	/* on backup: see above */
+		if (!est->power_valid)
+			return -ENODATA;
+		val->intval = est->power_uw;
+		return 0;
+	case POWER_SUPPLY_PROP_POWER_AVG:
+		if (!est->power_valid)
+			return -ENODATA;
+		val->intval = est->power_avg_uw;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int gpio_ups_get_property(struct power_supply *psy,
 				 enum power_supply_property psp,
 				 union power_supply_propval *val)
 {
 	struct gpio_ups *ups = power_supply_get_drvdata(psy);
-	const struct gpio_ups_estimate *est;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&ups->lock);
-	est = gpio_ups_estimate(ups);
-
-	switch (psp) {
-	case POWER_SUPPLY_PROP_STATUS:
-		val->intval = gpio_ups_status(ups);
-		goto out;
-	case POWER_SUPPLY_PROP_PRESENT:
-		val->intval = 1;
-		goto out;
-	case POWER_SUPPLY_PROP_CAPACITY_LEVEL:
-		val->intval = gpio_ups_level(ups);
-		goto out;
-	case POWER_SUPPLY_PROP_SCOPE:
-		val->intval = POWER_SUPPLY_SCOPE_SYSTEM;
-		goto out;
-	case POWER_SUPPLY_PROP_MODEL_NAME:
-		val->strval = ups->model_name;
-		goto out;
-	case POWER_SUPPLY_PROP_MANUFACTURER:
-		val->strval = ups->manufacturer;
-		goto out;
-	case POWER_SUPPLY_PROP_VOLTAGE_MIN_DESIGN:
-		val->intval = ups->store.voltage_min_uv;
-		goto out;
-	case POWER_SUPPLY_PROP_VOLTAGE_MAX_DESIGN:
-		val->intval = ups->store.voltage_max_uv;
-		goto out;
-	case POWER_SUPPLY_PROP_ENERGY_FULL_DESIGN:
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(gpio_ups_design_full_uj(ups)),
-				    INT_MAX);
-		goto out;
-	case POWER_SUPPLY_PROP_ENERGY_EMPTY:
-		val->intval = 0;
-		goto out;
-	case POWER_SUPPLY_PROP_ENERGY_FULL:
-		/* the estimator's figure, else the design: never missing */
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est && est->energy_full_uj ?
-							     est->energy_full_uj :
-							     gpio_ups_energy_full_uj(&ups->store)),
-				    INT_MAX);
-		goto out;
-	case POWER_SUPPLY_PROP_CAPACITY:
-		if (ups->chan_voltage)
-			break;
-		val->intval = gpio_ups_coarse_capacity(ups);
-		goto out;
-	case POWER_SUPPLY_PROP_POWER_NOW:
-	case POWER_SUPPLY_PROP_POWER_AVG:
-		/* on mains the store feeds nothing: no sample needed */
-		if (!gpio_ups_on_mains(ups))
-			break;
-		val->intval = 0;
-		goto out;
-	case POWER_SUPPLY_PROP_HEALTH:
-		val->intval = ups->store_weak ? POWER_SUPPLY_HEALTH_DEAD :
-						POWER_SUPPLY_HEALTH_GOOD;
-		goto out;
-	default:
-		if (!gpio_ups_compat_health_prop(psp, gpio_ups_soh_pct(ups),
-						 gpio_ups_esr_uohm(ups), val))
-			goto out;
+	switch (gpio_ups_prop_from(ups, psp)) {
+	case GPIO_UPS_FROM_STATE:
+		ret = gpio_ups_get_state_prop(ups, psp, val);
 		break;
-	}
-
-	ret = gpio_ups_get_reckoned(ups, est, psp, val);
-	if (ret != -EAGAIN)
-		goto out;
-
-	/* Everything else is measured: -ENODATA until it is known. */
-	ret = -ENODATA;
-	if (!est || !est->energy_valid)
-		goto out;
-
-	switch (psp) {
-	case POWER_SUPPLY_PROP_VOLTAGE_NOW:
-		val->intval = est->voltage_uv;
-		break;
-	case POWER_SUPPLY_PROP_CAPACITY:
-		val->intval = est->capacity_pct;
-		break;
-	case POWER_SUPPLY_PROP_ENERGY_NOW:
-		val->intval = min_t(u64, gpio_ups_uj_to_uwh(est->energy_uj), INT_MAX);
-		break;
-	case POWER_SUPPLY_PROP_POWER_NOW:
-		/* on backup (mains is handled above) */
-		if (!est->power_valid)
-			goto out;
-		val->intval = est->power_uw;
-		break;
-	case POWER_SUPPLY_PROP_POWER_AVG:
-		if (!est->power_valid)
-			goto out;
-		val->intval = est->power_avg_uw;
+	case GPIO_UPS_FROM_STORE:
+		ret = gpio_ups_get_store_prop(ups, psp, val);
 		break;
 	default:
-		ret = -EINVAL;
-		goto out;
+		ret = gpio_ups_get_read_prop(ups, psp, val);
+		break;
 	}
-	ret = 0;
-out:
 	mutex_unlock(&ups->lock);
 	return ret;
 }
