@@ -70,23 +70,49 @@
 struct gpio_ups;
 
 /**
+ * struct gpio_ups_line_desc - what the board tells through an input line
+ * @con_id: GPIO consumer name: the DT property is "<con_id>-gpios"
+ * @name: that DT property, for messages and the IRQ's name
+ * @alarm_value: logical line value that means "alarm"
+ * @optional: a board may leave the line out
+ */
+struct gpio_ups_line_desc {
+	const char *con_id;
+	const char *name;
+	int alarm_value;
+	bool optional;
+};
+
+static const struct gpio_ups_line_desc gpio_ups_power_good_desc = {
+	.con_id = "power-good",
+	.name = "power-good-gpios",
+	.alarm_value = 0,	/* mains lost when deasserted */
+	.optional = false,
+};
+
+static const struct gpio_ups_line_desc gpio_ups_low_battery_desc = {
+	.con_id = "low-battery",
+	.name = "low-battery-gpios",
+	.alarm_value = 1,	/* store low when asserted */
+	.optional = true,
+};
+
+/**
  * struct gpio_ups_line - one debounced input line
  * @ups: owner
+ * @desc: which line it is
  * @gpiod: the line
- * @name: DT name, for messages
  * @irq: its interrupt
  * @debounce_ms: an alarm (mains lost / store low) must last this long
- * @alarm_value: logical line value that means "alarm"
  * @stable: debounced logical value
  * @work: debounce timer
  */
 struct gpio_ups_line {
 	struct gpio_ups *ups;
+	const struct gpio_ups_line_desc *desc;
 	struct gpio_desc *gpiod;
-	const char *name;
 	int irq;
 	u32 debounce_ms;
-	int alarm_value;
 	int stable;
 	struct delayed_work work;
 };
@@ -198,12 +224,12 @@ static unsigned long gpio_ups_delay(u64 when_ms, u64 now_ms)
 
 static bool gpio_ups_on_mains(struct gpio_ups *ups)
 {
-	return ups->pg.stable != ups->pg.alarm_value;
+	return ups->pg.stable != ups->pg.desc->alarm_value;
 }
 
 static bool gpio_ups_low_battery(struct gpio_ups *ups)
 {
-	return ups->lowbat.gpiod && ups->lowbat.stable == ups->lowbat.alarm_value;
+	return ups->lowbat.gpiod && ups->lowbat.stable == ups->lowbat.desc->alarm_value;
 }
 
 static const struct gpio_ups_estimate *gpio_ups_estimate(struct gpio_ups *ups)
@@ -500,7 +526,7 @@ static int gpio_ups_line_read(struct gpio_ups_line *line)
 
 	if (value < 0)
 		dev_warn_ratelimited(line->ups->dev, "cannot read %s: %d\n",
-				     line->name, value);
+				     line->desc->name, value);
 	return value;
 }
 
@@ -527,7 +553,7 @@ static void gpio_ups_line_edge(struct gpio_ups_line *line)
 		goto out;
 	if (value == line->stable) {
 		cancel_delayed_work(&line->work);
-	} else if (value == line->alarm_value && line->debounce_ms) {
+	} else if (value == line->desc->alarm_value && line->debounce_ms) {
 		mod_delayed_work(system_wq, &line->work,
 				 msecs_to_jiffies(line->debounce_ms));
 	} else {
@@ -1326,23 +1352,20 @@ static int gpio_ups_read_u32(struct device *dev, const char *prop, u32 def,
 }
 
 static int gpio_ups_init_line(struct gpio_ups *ups, struct gpio_ups_line *line,
-			      const char *con_id, const char *prop_name,
-			      u32 debounce_ms, int alarm_value, bool optional)
+			      const struct gpio_ups_line_desc *desc)
 {
 	struct device *dev = ups->dev;
 
 	line->ups = ups;
-	line->name = prop_name;
-	line->alarm_value = alarm_value;
-	line->debounce_ms = debounce_ms;
-	if (optional)
-		line->gpiod = devm_gpiod_get_optional(dev, con_id, GPIOD_IN);
+	line->desc = desc;
+	if (desc->optional)
+		line->gpiod = devm_gpiod_get_optional(dev, desc->con_id, GPIOD_IN);
 	else
-		line->gpiod = devm_gpiod_get(dev, con_id, GPIOD_IN);
+		line->gpiod = devm_gpiod_get(dev, desc->con_id, GPIOD_IN);
 	if (IS_ERR(line->gpiod))
 		return dev_err_probe(dev, PTR_ERR(line->gpiod),
 				     "cannot get %s: check the GPIO phandle and its controller\n",
-				     prop_name);
+				     desc->name);
 	if (!line->gpiod)
 		return 0;
 
@@ -1354,7 +1377,7 @@ static int gpio_ups_init_line(struct gpio_ups *ups, struct gpio_ups_line *line,
 	if (line->irq < 0)
 		return dev_err_probe(dev, line->irq,
 				     "%s: the GPIO controller gives no interrupt for this line\n",
-				     prop_name);
+				     desc->name);
 
 	return devm_delayed_work_autocancel(dev, &line->work, gpio_ups_line_work);
 }
@@ -1367,10 +1390,10 @@ static int gpio_ups_request_irq(struct gpio_ups *ups, struct gpio_ups_line *line
 		return 0;
 	ret = devm_request_threaded_irq(ups->dev, line->irq, NULL, gpio_ups_irq,
 					IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
-					IRQF_ONESHOT, line->name, line);
+					IRQF_ONESHOT, line->desc->name, line);
 	if (ret)
 		return dev_err_probe(ups->dev, ret, "cannot request IRQ %d for %s\n",
-				     line->irq, line->name);
+				     line->irq, line->desc->name);
 	return 0;
 }
 
@@ -1692,18 +1715,13 @@ static int gpio_ups_parse_timing(struct gpio_ups *ups)
 	return ret;
 }
 
+/* The lines' debounce times are read by gpio_ups_parse_timing(). */
 static int gpio_ups_init_lines(struct gpio_ups *ups)
 {
-	int ret;
+	int ret = gpio_ups_init_line(ups, &ups->pg, &gpio_ups_power_good_desc);
 
-	/* power-good: alarm (mains lost) when deasserted */
-	ret = gpio_ups_init_line(ups, &ups->pg, "power-good", "power-good-gpios",
-				 ups->pg.debounce_ms, 0, false);
-	if (ret)
-		return ret;
-	return gpio_ups_init_line(ups, &ups->lowbat, "low-battery",
-				  "low-battery-gpios", ups->lowbat.debounce_ms,
-				  1, true);
+	return ret ? ret : gpio_ups_init_line(ups, &ups->lowbat,
+					      &gpio_ups_low_battery_desc);
 }
 
 static int gpio_ups_init_shutdown_line(struct gpio_ups *ups)
@@ -1756,7 +1774,7 @@ static int gpio_ups_read_line_state(struct gpio_ups_line *line)
 	value = gpiod_get_value_cansleep(line->gpiod);
 	if (value < 0)
 		return dev_err_probe(line->ups->dev, value, "cannot read %s\n",
-				     line->name);
+				     line->desc->name);
 	line->stable = value;
 	return 0;
 }
