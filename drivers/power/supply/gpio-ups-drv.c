@@ -140,12 +140,12 @@ struct gpio_ups_seen {
 struct gpio_ups {
 	struct device *dev;
 	struct mutex lock;	/* protects everything below */
-	bool dead;		/* unbinding or shutting down: no new work */
+	bool stopped;		/* unbinding or shutting down: no new work */
 	bool unbound;		/* unbinding: the emergency power-off too */
 	bool untrusted_logged;	/* the policy's untrusted readings were logged */
 
-	struct gpio_ups_line pg;
-	struct gpio_ups_line lowbat;
+	struct gpio_ups_line power_good;
+	struct gpio_ups_line low_battery;
 	struct gpio_desc *shutdown_gpiod;
 	bool shutdown_at_commit;
 	bool shutdown_asserted;
@@ -162,7 +162,7 @@ struct gpio_ups {
 	u64 last_sample_ms;	/* last finished ADC read, good or not */
 
 	struct gpio_ups_store store;
-	struct gpio_ups_estimator est;
+	struct gpio_ups_estimator estimator;
 	struct gpio_ups_policy policy;
 	/* store learning, health and statistics (gpio-ups-learn.c) */
 	u32 charge_ua;		/* charge-current-microamp, 0: none */
@@ -224,17 +224,19 @@ static unsigned long gpio_ups_delay(u64 when_ms, u64 now_ms)
 
 static bool gpio_ups_on_mains(struct gpio_ups *ups)
 {
-	return ups->pg.stable != ups->pg.desc->alarm_value;
+	return ups->power_good.stable != ups->power_good.desc->alarm_value;
 }
 
 static bool gpio_ups_low_battery(struct gpio_ups *ups)
 {
-	return ups->lowbat.gpiod && ups->lowbat.stable == ups->lowbat.desc->alarm_value;
+	const struct gpio_ups_line *line = &ups->low_battery;
+
+	return line->gpiod && line->stable == line->desc->alarm_value;
 }
 
 static const struct gpio_ups_estimate *gpio_ups_estimate(struct gpio_ups *ups)
 {
-	return ups->chan_voltage ? gpio_ups_est_get(&ups->est) : NULL;
+	return ups->chan_voltage ? gpio_ups_est_get(&ups->estimator) : NULL;
 }
 
 static int gpio_ups_status(struct gpio_ups *ups)
@@ -290,7 +292,7 @@ static void gpio_ups_report_locked(struct gpio_ups *ups, u64 now_ms)
 	int capacity = est && est->energy_valid ? est->capacity_pct : -1;
 	bool changed, mains_changed;
 
-	if (ups->dead)
+	if (ups->stopped)
 		return;
 
 	mains_changed = !seen->valid || seen->online != online;
@@ -347,11 +349,11 @@ static u32 gpio_ups_esr_uohm(struct gpio_ups *ups)
 
 /* A reading the estimator took: learn the store from it. */
 static void gpio_ups_learn_locked(struct gpio_ups *ups,
-				  const struct gpio_ups_sample *s)
+				  const struct gpio_ups_sample *sample)
 {
 	u32 old_uf = gpio_ups_capacitance_uf(ups);
 
-	if (!ups->learn_on || !gpio_ups_learn_update(&ups->learn, s))
+	if (!ups->learn_on || !gpio_ups_learn_update(&ups->learn, sample))
 		return;
 	/* a load measured from the energy slope scales with the capacitance */
 	if (old_uf)
@@ -361,7 +363,7 @@ static void gpio_ups_learn_locked(struct gpio_ups *ups,
 					    GPIO_UPS_MAX_POWER_UW);
 	ups->store.learned_capacitance_uf = ups->learn.capacitance_uf;
 	ups->store.learned_resistance_uohm = ups->learn.esr_uohm;
-	gpio_ups_est_store_changed(&ups->est);
+	gpio_ups_est_store_changed(&ups->estimator);
 	dev_info(ups->dev, "store learned: %u uF (%u uF declared), ESR %u uohm\n",
 		 ups->learn.capacitance_uf, ups->store.capacitance_uf,
 		 ups->learn.esr_uohm);
@@ -430,7 +432,7 @@ static void gpio_ups_track_locked(struct gpio_ups *ups, u64 now_ms)
 			 ups->policy.cfg.shutdown_load_pct);
 	else
 		dev_info(ups->dev, "the store carries a clean shutdown again\n");
-	if (!ups->dead && ups->seen.valid)
+	if (!ups->stopped && ups->seen.valid)
 		power_supply_changed(ups->psy);
 }
 
@@ -443,12 +445,12 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 		.low_battery = gpio_ups_low_battery(ups),
 		.est = gpio_ups_estimate(ups),
 	};
-	struct gpio_ups_decision d;
+	struct gpio_ups_decision decision;
 
-	if (ups->dead)
+	if (ups->stopped)
 		return;
 
-	gpio_ups_policy_step(&ups->policy, &in, &d);
+	gpio_ups_policy_step(&ups->policy, &in, &decision);
 	if (ups->policy.untrusted != ups->untrusted_logged) {
 		ups->untrusted_logged = ups->policy.untrusted;
 		if (ups->untrusted_logged)
@@ -456,7 +458,7 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 				 "ADC readings do not follow the store (it drains less than min_load_microwatt allows): ignored for the rest of the outage, energy dead-reckoned (adc_status: implausible)\n");
 	}
 
-	if (d.commit) {
+	if (decision.commit) {
 		const char *reason = gpio_ups_reason_name(ups->policy.reason);
 
 		if (ups->shutdown_at_commit)
@@ -464,11 +466,11 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 		gpio_ups_actions->poweroff(ups->dev, reason);
 	}
 	/* re-armed as readings move the deadline, but it fires only once */
-	if (d.emergency_ms != GPIO_UPS_NEVER && d.emergency_ms != ups->emergency_ms &&
+	if (decision.emergency_ms != GPIO_UPS_NEVER && decision.emergency_ms != ups->emergency_ms &&
 	    !ups->emergency_fired) {
-		ups->emergency_ms = d.emergency_ms;
+		ups->emergency_ms = decision.emergency_ms;
 		mod_delayed_work(system_wq, &ups->emergency_work,
-				 gpio_ups_delay(d.emergency_ms, now_ms));
+				 gpio_ups_delay(decision.emergency_ms, now_ms));
 	}
 	/*
 	 * On backup, also step the policy if the ADC stops answering (an
@@ -476,13 +478,13 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 	 * dead reckoning and the fallback timer.
 	 */
 	if (ups->chan_voltage && ups->policy.state == GPIO_UPS_PSTATE_ON_BACKUP)
-		d.next_eval_ms = min(d.next_eval_ms,
-				     max(ups->last_sample_ms +
-					 GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms,
-					 now_ms + ups->sample_ms));
-	if (d.next_eval_ms != GPIO_UPS_NEVER)
+		decision.next_eval_ms = min(decision.next_eval_ms,
+					    max(ups->last_sample_ms +
+						GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms,
+						now_ms + ups->sample_ms));
+	if (decision.next_eval_ms != GPIO_UPS_NEVER)
 		mod_delayed_work(system_wq, &ups->policy_work,
-				 gpio_ups_delay(d.next_eval_ms, now_ms));
+				 gpio_ups_delay(decision.next_eval_ms, now_ms));
 	else
 		cancel_delayed_work(&ups->policy_work);
 
@@ -493,7 +495,7 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 static void gpio_ups_schedule_sample_locked(struct gpio_ups *ups,
 					    unsigned long delay)
 {
-	if (ups->chan_voltage && !ups->dead)
+	if (ups->chan_voltage && !ups->stopped)
 		mod_delayed_work(system_freezable_power_efficient_wq,
 				 &ups->sample_work, delay);
 }
@@ -502,12 +504,12 @@ static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
 {
 	struct gpio_ups *ups = line->ups;
 
-	if (line == &ups->pg) {
+	if (line == &ups->power_good) {
 		bool on_mains = gpio_ups_on_mains(ups);
 
 		dev_info(ups->dev, "mains %s\n", on_mains ? "restored" : "lost");
 		if (ups->chan_voltage)
-			gpio_ups_est_mains_changed(&ups->est, on_mains, now_ms);
+			gpio_ups_est_mains_changed(&ups->estimator, on_mains, now_ms);
 		/* the stall watch starts now, not at the last slow sample */
 		ups->last_sample_ms = now_ms;
 		/* One sample at every transition. */
@@ -549,7 +551,7 @@ static void gpio_ups_line_edge(struct gpio_ups_line *line)
 	 */
 	mutex_lock(&ups->lock);
 	value = gpio_ups_line_read(line);
-	if (ups->dead || value < 0)
+	if (ups->stopped || value < 0)
 		goto out;
 	if (value == line->stable) {
 		cancel_delayed_work(&line->work);
@@ -580,7 +582,7 @@ static void gpio_ups_line_work(struct work_struct *work)
 
 	mutex_lock(&ups->lock);
 	value = gpio_ups_line_read(line);	/* under the lock, see above */
-	if (!ups->dead && value >= 0 && value != line->stable) {
+	if (!ups->stopped && value >= 0 && value != line->stable) {
 		line->stable = value;
 		gpio_ups_line_changed_locked(line, gpio_ups_now_ms());
 	}
@@ -589,7 +591,7 @@ static void gpio_ups_line_work(struct work_struct *work)
 
 static unsigned long gpio_ups_next_sample_locked(struct gpio_ups *ups)
 {
-	const struct gpio_ups_estimate *est = gpio_ups_est_get(&ups->est);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(&ups->estimator);
 
 	if (!gpio_ups_on_mains(ups))
 		return msecs_to_jiffies(ups->sample_ms);
@@ -604,44 +606,45 @@ static void gpio_ups_sample_work(struct work_struct *work)
 {
 	struct gpio_ups *ups = container_of(to_delayed_work(work),
 					    struct gpio_ups, sample_work);
-	struct gpio_ups_sample s = { };
-	int uv = 0, ua = 0, ret, cret = 0;
+	struct gpio_ups_sample sample = { };
+	int adc_uv = 0, adc_ua = 0, ret, current_ret = 0;
 
 	/* The ADC may sleep (I2C): read it outside the lock. */
-	ret = gpio_ups_iio_read_processed_scale(ups->chan_voltage, &uv, 1000);
+	ret = gpio_ups_iio_read_processed_scale(ups->chan_voltage, &adc_uv, 1000);
 	if (!ret && ups->chan_current)
-		cret = gpio_ups_iio_read_processed_scale(ups->chan_current, &ua,
-							 1000);
-	/* the reading's time, not when the lock was free */
-	s.time_ms = gpio_ups_now_ms();
+		current_ret = gpio_ups_iio_read_processed_scale(ups->chan_current,
+								&adc_ua, 1000);
+	/* the reading'sample time, not when the lock was free */
+	sample.time_ms = gpio_ups_now_ms();
 
 	mutex_lock(&ups->lock);
-	if (ups->dead)
+	if (ups->stopped)
 		goto out;
 
-	s.on_mains = gpio_ups_on_mains(ups);
-	ups->last_sample_ms = s.time_ms;
+	sample.on_mains = gpio_ups_on_mains(ups);
+	ups->last_sample_ms = sample.time_ms;
 	if (ret < 0) {
 		ups->adc_errors_total++;
 		if (++ups->adc_errors == GPIO_UPS_ADC_ERRORS_INVALID) {
 			dev_warn(ups->dev,
 				 "ADC read failing (%d): no energy estimate until it recovers\n",
 				 ret);
-			gpio_ups_est_invalidate(&ups->est, s.time_ms);
+			gpio_ups_est_invalidate(&ups->estimator, sample.time_ms);
 		}
 	} else {
 		if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
 			dev_info(ups->dev, "ADC readings are back\n");
 		ups->adc_errors = 0;
-		s.voltage_valid = true;
-		s.voltage_uv = gpio_ups_divider_uv(uv, ups->div_output_ohms,
-						   ups->div_full_ohms);
-		if (ups->chan_current && !cret) {
-			s.current_valid = true;
-			s.current_ua = ua;
+		sample.voltage_valid = true;
+		sample.voltage_uv = gpio_ups_divider_uv(adc_uv,
+							ups->div_output_ohms,
+							ups->div_full_ohms);
+		if (ups->chan_current && !current_ret) {
+			sample.current_valid = true;
+			sample.current_ua = adc_ua;
 		}
-		if (!gpio_ups_est_update(&ups->est, &s))
-			gpio_ups_learn_locked(ups, &s);
+		if (!gpio_ups_est_update(&ups->estimator, &sample))
+			gpio_ups_learn_locked(ups, &sample);
 	}
 	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	gpio_ups_schedule_sample_locked(ups, gpio_ups_next_sample_locked(ups));
@@ -697,7 +700,7 @@ bool gpio_ups_shutdown_line_wanted(unsigned long code)
 /* Tell the UPS to cut power: the line stays asserted until it does. */
 static void gpio_ups_power_down(struct gpio_ups *ups)
 {
-	struct gpio_ups_shutdown_stats st;
+	struct gpio_ups_shutdown_stats shutdown_stats;
 	u64 now_ms;
 
 	mutex_lock(&ups->lock);
@@ -707,11 +710,11 @@ static void gpio_ups_power_down(struct gpio_ups *ups)
 	now_ms = gpio_ups_now_ms();
 	gpio_ups_assert_shutdown_locked(ups);
 	/* what this host's shutdown takes, for shutdown_* tuning */
-	if (!gpio_ups_policy_shutdown_stats(&ups->policy, &st))
+	if (!gpio_ups_policy_shutdown_stats(&ups->policy, &shutdown_stats))
 		dev_info(ups->dev,
 			 "power-off %llu ms after the commit; the shutdown drew %u mW, %u%% of the %u mW the commit was decided on (shutdown_duration_ms, shutdown_load_percent)\n",
-			 now_ms - ups->policy.commit_ms, st.power_uw / 1000,
-			 st.load_pct, st.commit_power_uw / 1000);
+			 now_ms - ups->policy.commit_ms, shutdown_stats.power_uw / 1000,
+			 shutdown_stats.load_pct, shutdown_stats.commit_power_uw / 1000);
 out:
 	mutex_unlock(&ups->lock);
 }
@@ -827,22 +830,22 @@ static int gpio_ups_coarse_capacity(struct gpio_ups *ups)
 /* Usable energy when full as declared, whatever was learned since. */
 static u64 gpio_ups_design_full_uj(struct gpio_ups *ups)
 {
-	struct gpio_ups_store st = ups->store;
+	struct gpio_ups_store design = ups->store;
 
-	st.learned_capacitance_uf = 0;
-	st.learned_resistance_uohm = 0;
-	return gpio_ups_energy_full_uj(&st);
+	design.learned_capacitance_uf = 0;
+	design.learned_resistance_uohm = 0;
+	return gpio_ups_energy_full_uj(&design);
 }
 
 /* State of health: learned capacitance in percent of the declared one. */
 static int gpio_ups_soh_pct(struct gpio_ups *ups)
 {
-	const struct gpio_ups_store *st = &ups->store;
+	const struct gpio_ups_store *store = &ups->store;
 
-	if (!st->capacitance_uf || !st->learned_capacitance_uf)
+	if (!store->capacitance_uf || !store->learned_capacitance_uf)
 		return 100;
-	return div_u64((u64)st->learned_capacitance_uf * 100 +
-		       st->capacitance_uf / 2, st->capacitance_uf);
+	return div_u64((u64)store->learned_capacitance_uf * 100 +
+		       store->capacitance_uf / 2, store->capacitance_uf);
 }
 
 /*
@@ -1140,7 +1143,7 @@ static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
 static ssize_t gpio_ups_store_info_show(struct gpio_ups *ups,
 					enum gpio_ups_info info, char *buf)
 {
-	const struct gpio_ups_stats *st = &ups->stats;
+	const struct gpio_ups_stats *stats = &ups->stats;
 
 	switch (info) {
 	case GPIO_UPS_INFO_CAPACITANCE:
@@ -1155,20 +1158,20 @@ static ssize_t gpio_ups_store_info_show(struct gpio_ups *ups,
 				  ups->learn.esr_updates,
 				  gpio_ups_learn_result_name(ups->learn.esr_result));
 	case GPIO_UPS_INFO_TRANSFERS:
-		return sysfs_emit(buf, "%u\n", st->transfers);
+		return sysfs_emit(buf, "%u\n", stats->transfers);
 	case GPIO_UPS_INFO_BACKUP_TOTAL:
-		return sysfs_emit(buf, "%llu\n", st->backup_total_ms);
+		return sysfs_emit(buf, "%llu\n", stats->backup_total_ms);
 	case GPIO_UPS_INFO_BACKUP_LAST:
-		return sysfs_emit(buf, "%llu\n", st->backup_last_ms);
+		return sysfs_emit(buf, "%llu\n", stats->backup_last_ms);
 	case GPIO_UPS_INFO_LAST_TRANSFER:
 		return sysfs_emit(buf, "%s\n",
-				  gpio_ups_xfer_reason_name(st->last_reason));
+				  gpio_ups_xfer_reason_name(stats->last_reason));
 	case GPIO_UPS_INFO_OUTAGE_ENERGY:
-		return sysfs_emit(buf, "%llu\n", st->drawn_valid ?
-				  gpio_ups_uj_to_uwh(st->drawn_uj) : 0);
+		return sysfs_emit(buf, "%llu\n", stats->drawn_valid ?
+				  gpio_ups_uj_to_uwh(stats->drawn_uj) : 0);
 	case GPIO_UPS_INFO_COMMIT_ENERGY:
-		return sysfs_emit(buf, "%llu\n", st->commit_valid ?
-				  gpio_ups_uj_to_uwh(st->commit_uj) : 0);
+		return sysfs_emit(buf, "%llu\n", stats->commit_valid ?
+				  gpio_ups_uj_to_uwh(stats->commit_uj) : 0);
 	default:
 		return -EINVAL;
 	}
@@ -1187,34 +1190,34 @@ struct gpio_ups_info_attr {
 static ssize_t gpio_ups_info_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct gpio_ups_info_attr *ia = container_of(attr, struct gpio_ups_info_attr, attr);
+	struct gpio_ups_info_attr *info_attr = container_of(attr, struct gpio_ups_info_attr, attr);
 	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
-	const struct gpio_ups_policy *p = &ups->policy;
+	const struct gpio_ups_policy *policy = &ups->policy;
 	ssize_t len = -EINVAL;
 
 	mutex_lock(&ups->lock);
-	switch (ia->info) {
+	switch (info_attr->info) {
 	case GPIO_UPS_INFO_POLICY_STATE:
-		len = sysfs_emit(buf, "%s\n", gpio_ups_pstate_name(p->state));
+		len = sysfs_emit(buf, "%s\n", gpio_ups_pstate_name(policy->state));
 		break;
 	case GPIO_UPS_INFO_SHUTDOWN_REASON:
 		/* the commit's reason, or what would commit with auto_shutdown 0 */
-		len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(p->state ==
+		len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(policy->state ==
 						GPIO_UPS_PSTATE_COMMITTED ?
-						p->reason : p->advice));
+						policy->reason : policy->advice));
 		break;
 	case GPIO_UPS_INFO_ADC_ERRORS:
 		len = sysfs_emit(buf, "%u\n", ups->adc_errors_total);
 		break;
 	case GPIO_UPS_INFO_REJECTED:
-		len = sysfs_emit(buf, "%u\n", ups->est.rejected);
+		len = sysfs_emit(buf, "%u\n", ups->estimator.rejected);
 		break;
 	case GPIO_UPS_INFO_ADC_STATUS:
 		len = sysfs_emit(buf, "%s\n",
 				 gpio_ups_adc_status(ups, gpio_ups_now_ms()));
 		break;
 	default:
-		len = gpio_ups_store_info_show(ups, ia->info, buf);
+		len = gpio_ups_store_info_show(ups, info_attr->info, buf);
 		break;
 	}
 	mutex_unlock(&ups->lock);
@@ -1255,12 +1258,12 @@ struct gpio_ups_knob_attr {
 static ssize_t gpio_ups_knob_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct gpio_ups_knob_attr *ka = container_of(attr, struct gpio_ups_knob_attr, attr);
+	struct gpio_ups_knob_attr *knob_attr = container_of(attr, struct gpio_ups_knob_attr, attr);
 	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
 	u32 value;
 
 	mutex_lock(&ups->lock);
-	value = gpio_ups_policy_get(&ups->policy, ka->knob);
+	value = gpio_ups_policy_get(&ups->policy, knob_attr->knob);
 	mutex_unlock(&ups->lock);
 	return sysfs_emit(buf, "%u\n", value);
 }
@@ -1269,7 +1272,7 @@ static ssize_t gpio_ups_knob_store(struct device *dev,
 				   struct device_attribute *attr,
 				   const char *buf, size_t count)
 {
-	struct gpio_ups_knob_attr *ka = container_of(attr, struct gpio_ups_knob_attr, attr);
+	struct gpio_ups_knob_attr *knob_attr = container_of(attr, struct gpio_ups_knob_attr, attr);
 	struct gpio_ups *ups = gpio_ups_from_attr_dev(dev);
 	u32 value;
 	int ret;
@@ -1279,7 +1282,7 @@ static ssize_t gpio_ups_knob_store(struct device *dev,
 		return ret;
 
 	mutex_lock(&ups->lock);
-	ret = gpio_ups_policy_set(&ups->policy, ka->knob, value);
+	ret = gpio_ups_policy_set(&ups->policy, knob_attr->knob, value);
 	if (!ret)
 		gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	mutex_unlock(&ups->lock);
@@ -1512,31 +1515,31 @@ static int gpio_ups_get_adc(struct gpio_ups *ups)
 static int gpio_ups_parse_supercap(struct gpio_ups *ups)
 {
 	struct device *dev = ups->dev;
-	struct gpio_ups_store *st = &ups->store;
+	struct gpio_ups_store *store = &ups->store;
 	int ret;
 
-	st->type = GPIO_UPS_STORE_SUPERCAP;
+	store->type = GPIO_UPS_STORE_SUPERCAP;
 	ret = gpio_ups_read_u32(dev, "capacitance-microfarads", 0, 1,
-				GPIO_UPS_MAX_CAPACITANCE_UF, &st->capacitance_uf);
+				GPIO_UPS_MAX_CAPACITANCE_UF, &store->capacitance_uf);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "voltage-max-design-microvolt", 0, 1,
-					GPIO_UPS_MAX_VOLTAGE_UV, &st->voltage_max_uv);
+					GPIO_UPS_MAX_VOLTAGE_UV, &store->voltage_max_uv);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "voltage-min-design-microvolt", 0, 0,
-					GPIO_UPS_MAX_VOLTAGE_UV, &st->voltage_min_uv);
+					GPIO_UPS_MAX_VOLTAGE_UV, &store->voltage_min_uv);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "efficiency-percent", 85, 1, 100,
-					&st->efficiency_pct);
+					&store->efficiency_pct);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "esr-micro-ohms", 0, 0,
 					GPIO_UPS_MAX_RESISTANCE_UOHM,
-					&st->resistance_uohm);
+					&store->resistance_uohm);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "charge-current-microamp", 0, 0,
 					GPIO_UPS_MAX_CHARGE_UA, &ups->charge_ua);
 	if (ret)
 		return ret;
-	if (!st->voltage_max_uv)
+	if (!store->voltage_max_uv)
 		return dev_err_probe(dev, -EINVAL,
 				     "capacitance-microfarads needs voltage-max-design-microvolt\n");
 	return 0;
@@ -1544,7 +1547,7 @@ static int gpio_ups_parse_supercap(struct gpio_ups *ups)
 
 static int gpio_ups_parse_battery(struct gpio_ups *ups)
 {
-	struct gpio_ups_store *st = &ups->store;
+	struct gpio_ups_store *store = &ups->store;
 	struct power_supply_battery_info *info;
 	unsigned int i, n;
 	int ret;
@@ -1554,18 +1557,18 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 		return dev_err_probe(ups->dev, ret,
 				     "cannot read the monitored-battery node\n");
 
-	st->type = GPIO_UPS_STORE_BATTERY;
+	store->type = GPIO_UPS_STORE_BATTERY;
 	if (info->energy_full_design_uwh > 0)
-		st->energy_full_design_uwh = info->energy_full_design_uwh;
+		store->energy_full_design_uwh = info->energy_full_design_uwh;
 	if (info->voltage_max_design_uv > 0)
-		st->voltage_max_uv = info->voltage_max_design_uv;
+		store->voltage_max_uv = info->voltage_max_design_uv;
 	if (info->voltage_min_design_uv > 0)
-		st->voltage_min_uv = info->voltage_min_design_uv;
+		store->voltage_min_uv = info->voltage_min_design_uv;
 	if (info->factory_internal_resistance_uohm > 0)
-		st->resistance_uohm = info->factory_internal_resistance_uohm;
+		store->resistance_uohm = info->factory_internal_resistance_uohm;
 	/* energy-full-design is what the cells hold: 100 % unless told */
 	ret = gpio_ups_read_u32(ups->dev, "efficiency-percent", 100, 1, 100,
-				&st->efficiency_pct);
+				&store->efficiency_pct);
 	if (ret) {
 		power_supply_put_battery_info(ups->psy, info);
 		return ret;
@@ -1574,10 +1577,10 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	n = info->ocv_table_size[0] > 0 ? info->ocv_table_size[0] : 0;
 	n = min_t(unsigned int, n, GPIO_UPS_OCV_MAX_POINTS);
 	for (i = 0; i < n && info->ocv_table[0]; i++) {
-		st->ocv[i].ocv_uv = max(info->ocv_table[0][i].ocv, 0);
-		st->ocv[i].pct = clamp(info->ocv_table[0][i].capacity, 0, 100);
+		store->ocv[i].ocv_uv = max(info->ocv_table[0][i].ocv, 0);
+		store->ocv[i].pct = clamp(info->ocv_table[0][i].capacity, 0, 100);
 	}
-	st->ocv_points = i;
+	store->ocv_points = i;
 	gpio_ups_put_battery_info(ups->psy, info);
 	return 0;
 }
@@ -1590,20 +1593,20 @@ static int gpio_ups_init_estimator(struct gpio_ups *ups)
 	if (ret)
 		return dev_err_probe(ups->dev, ret,
 				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
-	gpio_ups_est_init(&ups->est, &ups->store);
-	gpio_ups_est_mains_changed(&ups->est, gpio_ups_on_mains(ups),
+	gpio_ups_est_init(&ups->estimator, &ups->store);
+	gpio_ups_est_mains_changed(&ups->estimator, gpio_ups_on_mains(ups),
 				   gpio_ups_now_ms());
 	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP && ups->charge_ua) {
-		struct gpio_ups_learn_cfg lc = {
+		struct gpio_ups_learn_cfg learn_cfg = {
 			.capacitance_uf = ups->store.capacitance_uf,
 			.resistance_uohm = ups->store.resistance_uohm,
 			.voltage_max_uv = ups->store.voltage_max_uv,
 			.voltage_min_uv = ups->store.voltage_min_uv,
 			.charge_current_ua = ups->charge_ua,
-			.switch_lag_ms = ups->pg.debounce_ms,
+			.switch_lag_ms = ups->power_good.debounce_ms,
 		};
 
-		gpio_ups_learn_init(&ups->learn, &lc);
+		gpio_ups_learn_init(&ups->learn, &learn_cfg);
 		ups->learn_on = true;
 	}
 	return 0;
@@ -1673,7 +1676,7 @@ static void gpio_ups_stop(void *data)
 	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED)
 		dev_warn(ups->dev,
 			 "unbound while on backup power: no automatic shutdown\n");
-	ups->dead = true;
+	ups->stopped = true;
 	ups->unbound = true;
 	mutex_unlock(&ups->lock);
 }
@@ -1701,12 +1704,12 @@ static int gpio_ups_parse_timing(struct gpio_ups *ups)
 
 	ret = gpio_ups_read_u32(dev, "power-fail-debounce-ms",
 				GPIO_UPS_DEFAULT_DEBOUNCE_MS, 0,
-				GPIO_UPS_MAX_DEBOUNCE_MS, &ups->pg.debounce_ms);
+				GPIO_UPS_MAX_DEBOUNCE_MS, &ups->power_good.debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "low-battery-debounce-ms",
-					ups->pg.debounce_ms, 0,
+					ups->power_good.debounce_ms, 0,
 					GPIO_UPS_MAX_DEBOUNCE_MS,
-					&ups->lowbat.debounce_ms);
+					&ups->low_battery.debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "sample-interval-ms",
 					GPIO_UPS_DEFAULT_SAMPLE_MS,
@@ -1718,9 +1721,9 @@ static int gpio_ups_parse_timing(struct gpio_ups *ups)
 /* The lines' debounce times are read by gpio_ups_parse_timing(). */
 static int gpio_ups_init_lines(struct gpio_ups *ups)
 {
-	int ret = gpio_ups_init_line(ups, &ups->pg, &gpio_ups_power_good_desc);
+	int ret = gpio_ups_init_line(ups, &ups->power_good, &gpio_ups_power_good_desc);
 
-	return ret ? ret : gpio_ups_init_line(ups, &ups->lowbat,
+	return ret ? ret : gpio_ups_init_line(ups, &ups->low_battery,
 					      &gpio_ups_low_battery_desc);
 }
 
@@ -1782,9 +1785,9 @@ static int gpio_ups_read_line_state(struct gpio_ups_line *line)
 /* Initial line states, before anything can report them. */
 static int gpio_ups_init_line_states(struct gpio_ups *ups)
 {
-	int ret = gpio_ups_read_line_state(&ups->pg);
+	int ret = gpio_ups_read_line_state(&ups->power_good);
 
-	return ret ? ret : gpio_ups_read_line_state(&ups->lowbat);
+	return ret ? ret : gpio_ups_read_line_state(&ups->low_battery);
 }
 
 static int gpio_ups_init_work(struct gpio_ups *ups)
@@ -1874,9 +1877,9 @@ static int gpio_ups_init_mains_supply(struct gpio_ups *ups)
 
 static int gpio_ups_init_irqs(struct gpio_ups *ups)
 {
-	int ret = gpio_ups_request_irq(ups, &ups->pg);
+	int ret = gpio_ups_request_irq(ups, &ups->power_good);
 
-	return ret ? ret : gpio_ups_request_irq(ups, &ups->lowbat);
+	return ret ? ret : gpio_ups_request_irq(ups, &ups->low_battery);
 }
 
 /* shutdown-gpios is asserted on power-off and halt, never on restart. */
@@ -1908,8 +1911,8 @@ static void gpio_ups_start(struct gpio_ups *ups)
 	gpio_ups_schedule_sample_locked(ups, 0);
 	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	mutex_unlock(&ups->lock);
-	gpio_ups_line_edge(&ups->pg);
-	gpio_ups_line_edge(&ups->lowbat);
+	gpio_ups_line_edge(&ups->power_good);
+	gpio_ups_line_edge(&ups->low_battery);
 }
 
 /**
@@ -2015,17 +2018,17 @@ static void gpio_ups_shutdown(struct platform_device *pdev)
 	 * The system is going down: no more samples, evaluations or
 	 * uevents.  Nothing here waits for a work item: an ADC read hung on
 	 * I2C would stall device_shutdown() with it (a read in flight finds
-	 * ups->dead and drops its result).  The emergency power-off stays
+	 * ups->stopped and drops its result).  The emergency power-off stays
 	 * armed, in case the power-off stalls.  The reboot notifier has
 	 * asserted shutdown-gpios (halt, power-off) or left it alone
 	 * (restart).
 	 */
 	mutex_lock(&ups->lock);
-	ups->dead = true;
+	ups->stopped = true;
 	mutex_unlock(&ups->lock);
-	cancel_delayed_work(&ups->pg.work);
-	if (ups->lowbat.gpiod)
-		cancel_delayed_work(&ups->lowbat.work);
+	cancel_delayed_work(&ups->power_good.work);
+	if (ups->low_battery.gpiod)
+		cancel_delayed_work(&ups->low_battery.work);
 	cancel_delayed_work(&ups->sample_work);
 	cancel_delayed_work(&ups->policy_work);
 }
@@ -2035,8 +2038,8 @@ static int gpio_ups_resume(struct device *dev)
 	struct gpio_ups *ups = dev_get_drvdata(dev);
 
 	/* Edges may have been missed while suspended: read the lines again. */
-	gpio_ups_line_edge(&ups->pg);
-	gpio_ups_line_edge(&ups->lowbat);
+	gpio_ups_line_edge(&ups->power_good);
+	gpio_ups_line_edge(&ups->low_battery);
 	mutex_lock(&ups->lock);
 	gpio_ups_schedule_sample_locked(ups, 0);
 	mutex_unlock(&ups->lock);
