@@ -185,6 +185,21 @@ static inline int gpio_ups_gpiod_set(struct gpio_desc *desc, int value)
  * Helpers newer than 5.10.
  */
 
+/*
+ * <kunit/visibility.h>: 6.2.  VISIBLE_IF_KUNIT makes a symbol the tests
+ * call static unless the kernel has KUnit.  The tests are built into the
+ * kernel with the driver (kunit/.kunitconfig), so the driver exports
+ * nothing for them and EXPORT_SYMBOL_IF_KUNIT() and MODULE_IMPORT_NS()
+ * (a bare token before 6.13, a string from 6.13 on) are not used.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= GPIO_UPS_KERNEL
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#else
+#define VISIBLE_IF_KUNIT static
+#endif
+
 /* devm_delayed_work_autocancel() and <linux/devm-helpers.h>: 5.13 */
 #if KERNEL_VERSION(5, 13, 0) <= GPIO_UPS_KERNEL
 #include <linux/devm-helpers.h>

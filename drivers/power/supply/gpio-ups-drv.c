@@ -208,8 +208,8 @@ static const struct gpio_ups_actions gpio_ups_real_actions = {
 	.emergency = gpio_ups_real_emergency,
 };
 
-/* Replaced by the KUnit tests only. */
-const struct gpio_ups_actions *gpio_ups_actions = &gpio_ups_real_actions;
+/* Replaced by the KUnit tests only: static without CONFIG_KUNIT. */
+VISIBLE_IF_KUNIT const struct gpio_ups_actions *gpio_ups_actions = &gpio_ups_real_actions;
 
 static u64 gpio_ups_now_ms(void)
 {
@@ -589,6 +589,27 @@ static void gpio_ups_line_work(struct work_struct *work)
 	mutex_unlock(&ups->lock);
 }
 
+/**
+ * gpio_ups_divider_uv() - store voltage from the voltage at the ADC input
+ * @adc_uv: voltage measured across the divider's output resistor
+ * @output_ohms: that resistor (output-ohms), 0 when there is no divider
+ * @full_ohms: the divider's total resistance (full-ohms)
+ *
+ * The same ratio as the voltage-divider binding's, applied without the IIO
+ * rescaler (CONFIG_IIO_RESCALE, which stock Raspberry Pi kernels lack).
+ *
+ * Return: @adc_uv * @full_ohms / @output_ohms, clamped to the int range.
+ */
+VISIBLE_IF_KUNIT int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms)
+{
+	s64 uv;
+
+	if (!output_ohms)
+		return adc_uv;
+	uv = div_s64((s64)adc_uv * full_ohms, output_ohms);
+	return clamp_t(s64, uv, INT_MIN, INT_MAX);
+}
+
 static unsigned long gpio_ups_next_sample_locked(struct gpio_ups *ups)
 {
 	const struct gpio_ups_estimate *est = gpio_ups_est_get(&ups->estimator);
@@ -692,7 +713,7 @@ static void gpio_ups_emergency_work(struct work_struct *work)
  *
  * Return: true for SYS_HALT and SYS_POWER_OFF.
  */
-bool gpio_ups_shutdown_line_wanted(unsigned long code)
+VISIBLE_IF_KUNIT bool gpio_ups_shutdown_line_wanted(unsigned long code)
 {
 	return code == SYS_HALT || code == SYS_POWER_OFF;
 }
@@ -732,7 +753,7 @@ out:
  *
  * Return: NOTIFY_DONE.
  */
-int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code)
+VISIBLE_IF_KUNIT int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code)
 {
 	if (gpio_ups_shutdown_line_wanted(code))
 		gpio_ups_power_down(ups);
@@ -756,7 +777,7 @@ static int gpio_ups_reboot_notify(struct notifier_block *nb,
  *
  * Return: NOTIFY_DONE.
  */
-int gpio_ups_sys_off(struct sys_off_data *data)
+VISIBLE_IF_KUNIT int gpio_ups_sys_off(struct sys_off_data *data)
 {
 	return gpio_ups_reboot_event(data->cb_data, SYS_POWER_OFF);
 }
@@ -1400,27 +1421,6 @@ static int gpio_ups_request_irq(struct gpio_ups *ups, struct gpio_ups_line *line
 	return 0;
 }
 
-/**
- * gpio_ups_divider_uv() - store voltage from the voltage at the ADC input
- * @adc_uv: voltage measured across the divider's output resistor
- * @output_ohms: that resistor (output-ohms), 0 when there is no divider
- * @full_ohms: the divider's total resistance (full-ohms)
- *
- * The same ratio as the voltage-divider binding's, applied without the IIO
- * rescaler (CONFIG_IIO_RESCALE, which stock Raspberry Pi kernels lack).
- *
- * Return: @adc_uv * @full_ohms / @output_ohms, clamped to the int range.
- */
-int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms)
-{
-	s64 uv;
-
-	if (!output_ohms)
-		return adc_uv;
-	uv = div_s64((s64)adc_uv * full_ohms, output_ohms);
-	return clamp_t(s64, uv, INT_MIN, INT_MAX);
-}
-
 /* output-ohms/full-ohms on the gpio-ups node: a divider before the ADC. */
 static int gpio_ups_get_divider(struct gpio_ups *ups)
 {
@@ -1927,7 +1927,7 @@ static void gpio_ups_start(struct gpio_ups *ups)
  * Return: 0 or a negative error code; -EPROBE_DEFER when a GPIO or ADC
  * provider is not there yet.
  */
-int gpio_ups_probe(struct platform_device *pdev)
+VISIBLE_IF_KUNIT int gpio_ups_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct gpio_ups *ups;

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * gpio-ups: declarations shared by the platform driver and its KUnit tests.
+ *
+ * The functions and the gpio_ups_actions pointer below are static in
+ * gpio-ups-drv.c unless the kernel has KUnit (VISIBLE_IF_KUNIT, see
+ * gpio-ups-compat.h): they are declared for the tests only.
  */
 #ifndef _GPIO_UPS_H
 #define _GPIO_UPS_H
@@ -26,6 +30,7 @@ struct gpio_ups_actions {
 	void (*emergency)(struct device *dev, const char *reason);
 };
 
+#if IS_ENABLED(CONFIG_KUNIT)
 extern const struct gpio_ups_actions *gpio_ups_actions;
 
 int gpio_ups_probe(struct platform_device *pdev);
@@ -33,5 +38,6 @@ int gpio_ups_sys_off(struct sys_off_data *data);
 bool gpio_ups_shutdown_line_wanted(unsigned long code);
 int gpio_ups_reboot_event(struct gpio_ups *ups, unsigned long code);
 int gpio_ups_divider_uv(int adc_uv, u32 output_ohms, u32 full_ohms);
+#endif
 
 #endif /* _GPIO_UPS_H */
