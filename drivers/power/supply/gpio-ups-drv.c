@@ -12,6 +12,21 @@
  * All state is protected by gpio_ups.lock; everything runs in process
  * context (threaded IRQs and work items), so I2C GPIO expanders and ADCs
  * that sleep are fine.
+ *
+ * Code map:
+ * - GPIO edge to state: gpio_ups_irq() -> gpio_ups_line_edge() (debounce:
+ *   gpio_ups_line_work()) -> gpio_ups_line_changed_locked().
+ * - ADC reading to energy: gpio_ups_sample_work() -> gpio_ups_est_update();
+ *   the physics is gpio-ups-energy.c, store learning gpio-ups-learn.c.
+ * - Shutdown decided: gpio_ups_evaluate_locked() -> gpio_ups_policy_step()
+ *   (gpio-ups-policy.c); executed: gpio_ups_actions->poweroff, later
+ *   ->emergency (gpio_ups_emergency_work()); shutdown-gpios is asserted by
+ *   gpio_ups_power_down() (reboot notifier, sys-off handler).
+ * - Userspace reads gpio_ups_get_property(); gpio_ups_report_locked() sends
+ *   the uevents.  Kernel version differences: gpio-ups-compat.h only.
+ * - A knob (e.g. min_load_microwatt): gpio-ups-policy.[ch] (enum, range,
+ *   cfg field), GPIO_UPS_KNOB() here (DT name: dashes), the binding YAML,
+ *   the sysfs ABI file, gpio-ups.rst, README.md, dts/ and the tests.
  */
 
 #include <linux/device.h>
