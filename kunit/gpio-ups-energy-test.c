@@ -734,6 +734,26 @@ static void rejects_out_of_range_first_reading(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, est->energy_uj, 149100000ULL);
 }
 
+/* Three impossible readings in a row flag the ADC; a good one clears it. */
+static void out_of_range_flags_adc(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	int i;
+
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, true, 4500000), 0);
+	/* the 5.05 V rail on a 4.6 V store read without divider: 4.096 V */
+	for (i = 1; i < GPIO_UPS_EST_RESYNC_RUN; i++) {
+		KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 5200000),
+				-ERANGE);
+		KUNIT_EXPECT_FALSE(test, est->out_of_range);
+	}
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 5200000), -ERANGE);
+	KUNIT_EXPECT_TRUE(test, est->out_of_range);
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 1000, true, 4500000), 0);
+	KUNIT_EXPECT_FALSE(test, est->out_of_range);
+}
+
 /*
  * A full battery read with its current, whose load drops to a quarter:
  * at the lower load the converter gets more of the charge (a lower cut-off
@@ -1037,6 +1057,7 @@ static struct kunit_case gpio_ups_energy_cases[] = {
 	KUNIT_CASE(load_step_recovers),
 	KUNIT_CASE(rejects_impossible_readings),
 	KUNIT_CASE(rejects_out_of_range_first_reading),
+	KUNIT_CASE(out_of_range_flags_adc),
 	KUNIT_CASE(battery_load_drop_within_tolerance),
 	KUNIT_CASE(rise_plausible_on_mains_only),
 	KUNIT_CASE(lone_glitch_does_not_move_capacity),

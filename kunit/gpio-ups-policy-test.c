@@ -1253,7 +1253,9 @@ static void policy_frozen_readings(struct kunit *test)
 
 /*
  * An ADC that reads the regulated output: full and steady, a load near
- * 0 W.  That is no measurement: the fallback timer commits.
+ * 0 W.  That was never a measurement, and none will come: the policy
+ * commits as soon as the physics check has found it out, without waiting
+ * for the fallback timer (which a store this size may not carry).
  */
 static void policy_regulated_rail(struct kunit *test)
 {
@@ -1270,9 +1272,40 @@ static void policy_regulated_rail(struct kunit *test)
 		pt_step(&c);
 	}
 	KUNIT_EXPECT_EQ(test, c.commits, 1U);
-	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
-	KUNIT_EXPECT_EQ(test, c.commit_at, t_fail + cfg.fallback_ms);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_IMPLAUSIBLE);
 	KUNIT_EXPECT_TRUE(test, c.p.untrusted);
+	/* the floor load drains the 0 J tolerance within a few readings */
+	KUNIT_EXPECT_LE(test, c.commit_at,
+			t_fail + (GPIO_UPS_POLICY_SUSPECT_RUN + 1) * TICK_MS);
+	KUNIT_EXPECT_LT(test, c.commit_at, t_fail + cfg.fallback_ms);
+}
+
+/*
+ * Readings the store cannot give (above its maximum voltage: an ADC on the
+ * 5 V rail of a 2.7 V store), rejected by the estimator: on mains nothing
+ * happens; the outage commits at once, with no estimate to wait for.
+ */
+static void policy_out_of_range_readings(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	int i;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	c.est.out_of_range = true;	/* energy_valid false: all rejected */
+	for (i = 0; i < 100; i++) {
+		c.now += TICK_MS;
+		pt_step(&c);
+	}
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_FALSE(test, c.p.untrusted);
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_IMPLAUSIBLE);
+	KUNIT_EXPECT_TRUE(test, c.p.untrusted);
+	KUNIT_EXPECT_STREQ(test, gpio_ups_reason_name(c.p.reason),
+			   "adc-implausible");
 }
 
 /*
@@ -1448,6 +1481,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_outage_ends_when_mains_settles),
 	KUNIT_CASE(policy_frozen_readings),
 	KUNIT_CASE(policy_regulated_rail),
+	KUNIT_CASE(policy_out_of_range_readings),
 	KUNIT_CASE(policy_steady_readings),
 	KUNIT_CASE(policy_hold_time),
 	KUNIT_CASE(policy_flapping_net_drain),

@@ -634,6 +634,7 @@ void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
 	gpio_ups_win_reset(e);
 	e->priv.have_last = false;
 	e->priv.bad_run = 0;
+	e->priv.range_run = 0;
 	e->priv.have_measured = false;
 	e->priv.have_avg = false;
 }
@@ -977,8 +978,13 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 
 	vlimit = div_u64((u64)store->voltage_max_uv *
 			 (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
-	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
+	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit) {
+		if (++e->priv.range_run >= GPIO_UPS_EST_RESYNC_RUN)
+			e->est.out_of_range = true;
 		return gpio_ups_reject(e);
+	}
+	e->priv.range_run = 0;
+	e->est.out_of_range = false;
 	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
 		return gpio_ups_reject(e);
 	if (s->current_valid) {

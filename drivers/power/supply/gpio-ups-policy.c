@@ -499,15 +499,34 @@ static u32 gpio_ups_floor_uw(const struct gpio_ups_policy *p)
 }
 
 /*
+ * The readings are untrusted for the rest of the outage.  Readings that
+ * never showed the store drain were never a measurement: there is no
+ * energy or load to reckon from (gpio_ups_policy_unmeasured() commits).
+ * Otherwise the dead-reckoning base moves back to the anchor if lower.
+ */
+static void gpio_ups_distrust(struct gpio_ups_policy *p, u64 now_ms)
+{
+	p->untrusted = true;
+	if (!p->priv.drained)
+		p->priv.had_measured = false;
+	if (p->priv.had_measured && p->priv.have_anchor &&
+	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
+				  p->priv.anchor_ms, now_ms) <
+	    gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
+				  p->priv.dr_base_ms, now_ms)) {
+		p->priv.last_energy_uj = p->priv.anchor_energy_uj;
+		p->priv.dr_base_ms = p->priv.anchor_ms;
+	}
+}
+
+/*
  * Readings are checked against physics before they are believed: on backup
  * the store loses at least gpio_ups_floor_uw().  The ceiling is the anchor
  * (the last median of three readings that was below the ceiling) less the
  * floor load since then; a reading above the ceiling by more than its
- * tolerance is
- * implausible, and GPIO_UPS_POLICY_SUSPECT_RUN of them in a row mark the
- * readings untrusted for the rest of the outage (a frozen ADC, a divider
- * that reads the regulated output, a floating input).  The dead-reckoning
- * base then moves back to the anchor if that is lower.
+ * tolerance is implausible, and GPIO_UPS_POLICY_SUSPECT_RUN of them in a
+ * row mark the readings untrusted (gpio_ups_distrust(): a frozen ADC, a
+ * divider that reads the regulated output, a floating input).
  *
  * Return: true when the reading is plausible.
  */
@@ -554,23 +573,8 @@ static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
 			p->priv.drained = true;
 		return true;
 	}
-	if (++p->priv.suspect_run < GPIO_UPS_POLICY_SUSPECT_RUN)
-		return false;
-	p->untrusted = true;
-	/*
-	 * Readings that never showed the store drain were never worth a
-	 * measurement: the fallback timer decides, not dead reckoning.
-	 */
-	if (!p->priv.drained)
-		p->priv.had_measured = false;
-	if (p->priv.had_measured &&
-	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
-				  p->priv.anchor_ms, now_ms) <
-	    gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
-				  p->priv.dr_base_ms, now_ms)) {
-		p->priv.last_energy_uj = p->priv.anchor_energy_uj;
-		p->priv.dr_base_ms = p->priv.anchor_ms;
-	}
+	if (++p->priv.suspect_run >= GPIO_UPS_POLICY_SUSPECT_RUN)
+		gpio_ups_distrust(p, now_ms);
 	return false;
 }
 
@@ -747,10 +751,15 @@ static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
 	u64 e = p->priv.last_energy_uj;
 	u32 pw;
 
+	if (!p->priv.had_measured && p->untrusted) {
+		/* the readings never measured the store: none will */
+		*why = GPIO_UPS_REASON_IMPLAUSIBLE;
+		return now;
+	}
 	if (!p->priv.had_measured) {
 		*why = GPIO_UPS_REASON_FALLBACK;
 		/* a provisional (nominal) load gets the grace period */
-		if (power_ok && !p->untrusted)
+		if (power_ok)
 			return gpio_ups_backup_deadline(p,
 					max(cfg->fallback_ms,
 					    GPIO_UPS_POLICY_POWER_GRACE_MS));
@@ -808,6 +817,9 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 	u32 interval, lookahead, power_uw = 0;
 	u64 energy_uj = 0;
 
+	/* readings the store cannot give: the ADC reads something else */
+	if (est && est->out_of_range && !p->untrusted)
+		gpio_ups_distrust(p, now);
 	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
 	trusted = fresh && gpio_ups_plausible(p, now, est);
 	/* a load below the floor on backup is no measurement */
@@ -1040,6 +1052,7 @@ const char *gpio_ups_reason_name(enum gpio_ups_reason reason)
 		[GPIO_UPS_REASON_MAX_BACKUP] = "max-backup-time",
 		[GPIO_UPS_REASON_FALLBACK] = "fallback-timer",
 		[GPIO_UPS_REASON_DEAD_RECKONING] = "dead-reckoning",
+		[GPIO_UPS_REASON_IMPLAUSIBLE] = "adc-implausible",
 	};
 
 	if ((unsigned int)reason >= ARRAY_SIZE(names))

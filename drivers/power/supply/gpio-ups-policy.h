@@ -89,6 +89,8 @@ enum gpio_ups_reason {
 	GPIO_UPS_REASON_FALLBACK,	/* no estimate: fallback timer */
 	/* readings lost or untrusted: the reckoned energy hit the reserve */
 	GPIO_UPS_REASON_DEAD_RECKONING,
+	/* the readings never measured the store: no energy, no load */
+	GPIO_UPS_REASON_IMPLAUSIBLE,
 };
 
 /**
