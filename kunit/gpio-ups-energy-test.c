@@ -734,6 +734,62 @@ static void rejects_out_of_range_first_reading(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, est->energy_uj, 149100000ULL);
 }
 
+/* Three impossible readings in a row flag the ADC; a good one clears it. */
+static void out_of_range_flags_adc(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &seed003);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	int i;
+
+	KUNIT_ASSERT_EQ(test, feed(e, T0_MS, true, 4500000), 0);
+	/* the 5.05 V rail on a 4.6 V store read without divider: 4.096 V */
+	for (i = 1; i < GPIO_UPS_EST_RESYNC_RUN; i++) {
+		KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 5200000),
+				-ERANGE);
+		KUNIT_EXPECT_FALSE(test, est->out_of_range);
+	}
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + i * 100, true, 5200000), -ERANGE);
+	KUNIT_EXPECT_TRUE(test, est->out_of_range);
+	KUNIT_EXPECT_EQ(test, feed(e, T0_MS + 1000, true, 4500000), 0);
+	KUNIT_EXPECT_FALSE(test, est->out_of_range);
+}
+
+/*
+ * A full battery read with its current, whose load drops to a quarter:
+ * at the lower load the converter gets more of the charge (a lower cut-off
+ * open-circuit voltage, less lost in R), so the reading's energy rises.
+ * That is no recharge: the rise stays within the reading's tolerance.
+ */
+static void battery_load_drop_within_tolerance(struct kunit *test)
+{
+	struct gpio_ups_estimator *e = est_new(test, &li_ion);
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	struct gpio_ups_sample s = {
+		.on_mains = false, .voltage_valid = true, .current_valid = true,
+	};
+	u64 before;
+	int i;
+
+	/* 4.2 V open-circuit: 1 A through 100 mOhm, then 0.25 A */
+	for (i = 0; i < 30; i++) {
+		s.time_ms = T0_MS + i * TICK_MS;
+		s.current_ua = i < 20 ? 1000000 : 250000;
+		s.voltage_uv = 4200000 - s.current_ua / 10;
+		KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
+		if (i == 19)
+			before = est->sample_energy_uj;
+	}
+	KUNIT_ASSERT_GT(test, est->sample_energy_uj, before);
+	KUNIT_EXPECT_LE(test, est->sample_energy_uj - before, est->tol_uj);
+	/*
+	 * and no blanket (the noise of a window spanning the step included):
+	 * under 10 % of the store
+	 */
+	KUNIT_EXPECT_LT(test, est->tol_uj, est->energy_full_uj / 10);
+	kunit_info(test, "rise %llu uJ, tolerance %llu uJ\n",
+		   est->sample_energy_uj - before, est->tol_uj);
+}
+
 static void rise_plausible_on_mains_only(struct kunit *test)
 {
 	struct gpio_ups_estimator *e = est_new(test, &seed003);
@@ -1001,6 +1057,8 @@ static struct kunit_case gpio_ups_energy_cases[] = {
 	KUNIT_CASE(load_step_recovers),
 	KUNIT_CASE(rejects_impossible_readings),
 	KUNIT_CASE(rejects_out_of_range_first_reading),
+	KUNIT_CASE(out_of_range_flags_adc),
+	KUNIT_CASE(battery_load_drop_within_tolerance),
 	KUNIT_CASE(rise_plausible_on_mains_only),
 	KUNIT_CASE(lone_glitch_does_not_move_capacity),
 	KUNIT_CASE(resync_on_a_lasting_jump),

@@ -47,6 +47,10 @@
  *                driver and the baselines are told.
  *   step up/down the running load steps from P/4 to P (up) or from P to
  *                P/4 (down) 10 s into the outage.
+ *   lost@10s +20%@20s, x2@20s  the ADC is lost 10 s into the outage (as
+ *                lost@10s) and the running load rises 10 s later, by 20 %
+ *                (within the dead-reckoning margin,
+ *                GPIO_UPS_POLICY_DR_LOAD_PCT) or to twice (beyond it).
  *
  * Policies: gpio-ups (shutdown-duration-ms and shutdown-load-percent 50 of
  * the host, the binding's defaults otherwise); fixed-2s (commits once the
@@ -224,6 +228,12 @@ static const struct row rows[] = {
 	{ .name = "step down P->P/4", .boards = B_ALL,
 	  ADC(ADC_ADS1015, 1), .step_s = 10,
 	  .load0 = 1, .load1 = 0.25 },
+	{ .name = "lost@10s +20%@20s", .boards = B_ALL,
+	  ADC(ADC_ADS1015, 1), FAULT(F_LOST, 10), .step_s = 20,
+	  .load0 = 1 / 1.2, .load1 = 1, .min_outage_s = 10 },
+	{ .name = "lost@10s x2@20s", .boards = B_ALL,
+	  ADC(ADC_ADS1015, 1), FAULT(F_LOST, 10), .step_s = 20,
+	  .load0 = 0.5, .load1 = 1, .min_outage_s = 10 },
 };
 
 #define ROW_LOST	10	/* rows[] index of lost@10s, then its reference */

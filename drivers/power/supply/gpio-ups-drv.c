@@ -158,6 +158,7 @@ struct gpio_ups {
 	bool stopped;		/* unbinding or shutting down: no new work */
 	bool unbound;		/* unbinding: the emergency power-off too */
 	bool untrusted_logged;	/* the policy's untrusted readings were logged */
+	bool range_logged;	/* out-of-range readings were logged */
 
 	struct gpio_ups_line power_good;
 	struct gpio_ups_line low_battery;
@@ -547,6 +548,22 @@ static int gpio_ups_line_read(struct gpio_ups_line *line)
 	return value;
 }
 
+/* Log once when the readings turn impossible for the store, and back. */
+static void gpio_ups_log_range_locked(struct gpio_ups *ups, s32 uv)
+{
+	bool bad = gpio_ups_est_get(&ups->estimator)->out_of_range;
+
+	if (bad == ups->range_logged)
+		return;
+	ups->range_logged = bad;
+	if (bad)
+		dev_warn(ups->dev,
+			 "ADC reads %d uV, impossible for a store of voltage-max-microvolt %u: check the divider (output-ohms, full-ohms) and io-channels; readings ignored, an outage commits at once (adc_status: implausible)\n",
+			 uv, ups->store.voltage_max_uv);
+	else
+		dev_info(ups->dev, "ADC readings are within the store's range again\n");
+}
+
 /*
  * An edge: an alarm (mains lost, store low) is reported once it has lasted
  * debounce_ms; its end is reported at once.  A bounce back to the stable
@@ -681,6 +698,7 @@ static void gpio_ups_sample_work(struct work_struct *work)
 		}
 		if (!gpio_ups_est_update(&ups->estimator, &sample))
 			gpio_ups_learn_locked(ups, &sample);
+		gpio_ups_log_range_locked(ups, sample.voltage_uv);
 	}
 	gpio_ups_evaluate_locked(ups, gpio_ups_now_ms());
 	gpio_ups_schedule_sample_locked(ups, gpio_ups_next_sample_locked(ups));
@@ -1164,7 +1182,7 @@ static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
 {
 	if (!ups->chan_voltage)
 		return "none";
-	if (ups->policy.untrusted)
+	if (ups->policy.untrusted || gpio_ups_est_get(&ups->estimator)->out_of_range)
 		return "implausible";
 	if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
 		return "failing";

@@ -634,6 +634,7 @@ void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
 	gpio_ups_win_reset(e);
 	e->priv.have_last = false;
 	e->priv.bad_run = 0;
+	e->priv.range_run = 0;
 	e->priv.have_measured = false;
 	e->priv.have_avg = false;
 }
@@ -735,24 +736,64 @@ static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
 	return (u32)div_u64(p * (v_uv - ir_uv), v_uv);
 }
 
+/* store current for a load of p_uw at v_uv: I = P * 100 / eta / V, in uA */
+static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
+				    u32 p_uw, u32 v_uv)
+{
+	/* <= 5e9 * 1e6 */
+	return div_u64(div_u64((u64)p_uw * 100, store->efficiency_pct) * PPM,
+		       max3(v_uv, store->voltage_min_uv, 1U));
+}
+
 /*
- * Tolerance of a reading's energy at v_uv: GPIO_UPS_EST_TOL_NOISE_UV of
- * reading noise plus the I * R step of the largest load measured in the
- * outage (what the terminal voltage recovers when that load goes away).
+ * Reading noise worth at v_uv: GPIO_UPS_EST_TOL_NOISE_UV plus
+ * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit, when there is one.
+ * A reading above full counts as full: its noise is measured below it.
  */
-static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
+static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *e,
+				 u32 v_uv)
 {
 	const struct gpio_ups_store *store = e->store;
-	u32 v = max3(v_uv, store->voltage_min_uv, 1U);
-	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 5e9 * 1e6 */
-	u64 i_ua = div_u64(div_u64((u64)e->priv.peak_uw * 100,
-				   store->efficiency_pct) * PPM, v);
-	u64 dv = div_u64(i_ua * gpio_ups_store_r_uohm(store), PPM) +
-		 GPIO_UPS_EST_TOL_NOISE_UV;
+	u64 noise = gpio_ups_margin_uj(store, min(v_uv, store->voltage_max_uv),
+				       GPIO_UPS_EST_TOL_NOISE_UV, false);
 
-	return gpio_ups_margin_uj(store, v_uv,
-				  (u32)min_t(u64, dv, GPIO_UPS_MAX_VOLTAGE_UV),
-				  true);
+	if (!gpio_ups_fit_ready(e))
+		return noise;
+	return noise + GPIO_UPS_EST_STEP_SIGMAS * e->priv.fit.sigma_uj;
+}
+
+/*
+ * Tolerance of a reading's energy: its noise (gpio_ups_est_noise_uj())
+ * plus what the same store reads more when the largest load measured in
+ * the outage goes away.  Read by its terminal voltage (a supercapacitor,
+ * a battery without current channel), the store recovers by the I * R step
+ * of that load.  A battery read with its current is compensated for I * R,
+ * but gives the converter more of its charge at a lower load (a lower
+ * cut-off open-circuit voltage, less lost in R): its energy at the
+ * reading's current less that at the peak load, at the same open-circuit
+ * voltage.  A rise smaller than the tolerance is no recharge.
+ */
+static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e,
+			       const struct gpio_ups_est_point *raw)
+{
+	const struct gpio_ups_store *store = e->store;
+	u64 i_pk = gpio_ups_load_current_ua(store, e->priv.peak_uw, raw->v_uv);
+	u64 r = gpio_ups_store_r_uohm(store), i_now, e_pk;
+	/* <= 5e9 uA * 1e7 uohm */
+	u64 ir = div_u64(i_pk * r, PPM);
+	u32 top = min(raw->v_uv, store->voltage_max_uv), ocv;
+
+	if (store->type != GPIO_UPS_STORE_BATTERY || !raw->has_i)
+		return gpio_ups_est_noise_uj(e, raw->v_uv) +
+		       gpio_ups_margin_uj(store, top, (u32)min_t(u64, ir, top),
+					  false);
+	i_now = gpio_ups_load_current_ua(store, raw->p_uw, raw->v_uv);
+	ocv = (u32)min_t(u64, raw->v_uv + div_u64(i_now * r, PPM),
+			 GPIO_UPS_MAX_VOLTAGE_UV);
+	e_pk = gpio_ups_sample_energy_uj(store, ocv - (u32)min_t(u64, ir, ocv),
+					 true, (s32)min_t(u64, i_pk, S32_MAX));
+	return gpio_ups_est_noise_uj(e, ocv) +
+	       (raw->e_uj > e_pk ? raw->e_uj - e_pk : 0);
 }
 
 static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
@@ -780,7 +821,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->sample_ms = raw->t_ms;
 	est->sample_energy_uj = min(raw->e_uj, full);
-	est->tol_uj = gpio_ups_est_tol_uj(e, raw->v_uv);
+	est->tol_uj = gpio_ups_est_tol_uj(e, raw);
 
 	if (e->priv.on_mains) {
 		s64 rate_uw;
@@ -937,8 +978,13 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 
 	vlimit = div_u64((u64)store->voltage_max_uv *
 			 (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
-	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
+	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit) {
+		if (++e->priv.range_run >= GPIO_UPS_EST_RESYNC_RUN)
+			e->est.out_of_range = true;
 		return gpio_ups_reject(e);
+	}
+	e->priv.range_run = 0;
+	e->est.out_of_range = false;
 	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
 		return gpio_ups_reject(e);
 	if (s->current_valid) {

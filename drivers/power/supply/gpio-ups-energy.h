@@ -186,6 +186,9 @@ struct gpio_ups_sample {
  * @ttf_s: time to full at the measured charge rate
  * @charging: on mains and the stored energy is rising
  * @full: on mains, charged and steady
+ * @out_of_range: the last GPIO_UPS_EST_RESYNC_RUN readings or more were
+ *	impossible for the store (below 0 V, or above voltage_max_uv by more
+ *	than GPIO_UPS_EST_OVERVOLT_PCT): the ADC does not read the store
  */
 struct gpio_ups_estimate {
 	u32 seq;
@@ -209,6 +212,7 @@ struct gpio_ups_estimate {
 	u32 ttf_s;
 	bool charging;
 	bool full;
+	bool out_of_range;
 };
 
 /* one sample kept in the estimator window (implementation detail) */
@@ -259,6 +263,7 @@ struct gpio_ups_estimator {
 		bool have_last;
 		struct gpio_ups_est_point last;	/* last accepted sample */
 		unsigned int bad_run;
+		unsigned int range_run;	/* impossible readings in a row */
 		struct gpio_ups_est_point bad;	/* last rate-rejected sample */
 		bool have_measured;
 		u32 measured_uw;	/* last measured load in this outage */

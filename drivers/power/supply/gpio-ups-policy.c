@@ -68,6 +68,7 @@
 #include <linux/limits.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "gpio-ups-policy.h"
@@ -78,23 +79,44 @@ enum {
 	GPIO_UPS_HIST_RUNTIME,
 };
 
+/* A knob: its sysfs name, the binding's range, its field in the config. */
 struct gpio_ups_knob_desc {
 	const char *name;
 	u32 min;
 	u32 max;
+	size_t offset;
 };
 
-/* Names are the sysfs attribute names; ranges are the binding's. */
+#define GPIO_UPS_KNOB_DESC(_name, _min, _max, _field) \
+	{ _name, _min, _max, offsetof(struct gpio_ups_policy_cfg, _field) }
+
 static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
-	[GPIO_UPS_KNOB_AUTO_SHUTDOWN] = { "auto_shutdown", 0, 1 },
-	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] = { "shutdown_duration_ms", 1000, 600000 },
-	[GPIO_UPS_KNOB_MARGIN_PCT] = { "shutdown_margin_percent", 100, 1000 },
-	[GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT] = { "shutdown_load_percent", 10, 300 },
-	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] = { "shutdown_capacity_percent", 0, 100 },
-	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] = { "shutdown_runtime_sec", 0, 86400 },
-	[GPIO_UPS_KNOB_MAX_BACKUP_MS] = { "max_backup_time_ms", 0, 86400000 },
-	[GPIO_UPS_KNOB_FALLBACK_MS] = { "fallback_shutdown_ms", 0, 86400000 },
-	[GPIO_UPS_KNOB_MIN_LOAD_UW] = { "min_load_microwatt", 0, GPIO_UPS_MAX_POWER_UW },
+	[GPIO_UPS_KNOB_AUTO_SHUTDOWN] =
+		GPIO_UPS_KNOB_DESC("auto_shutdown", 0, 1, auto_shutdown),
+	[GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS] =
+		GPIO_UPS_KNOB_DESC("shutdown_duration_ms", 1000, 600000,
+				   shutdown_duration_ms),
+	[GPIO_UPS_KNOB_MARGIN_PCT] =
+		GPIO_UPS_KNOB_DESC("shutdown_margin_percent", 100, 1000,
+				   margin_pct),
+	[GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT] =
+		GPIO_UPS_KNOB_DESC("shutdown_load_percent", 10, 300,
+				   shutdown_load_pct),
+	[GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT] =
+		GPIO_UPS_KNOB_DESC("shutdown_capacity_percent", 0, 100,
+				   shutdown_capacity_pct),
+	[GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S] =
+		GPIO_UPS_KNOB_DESC("shutdown_runtime_sec", 0, 86400,
+				   shutdown_runtime_s),
+	[GPIO_UPS_KNOB_MAX_BACKUP_MS] =
+		GPIO_UPS_KNOB_DESC("max_backup_time_ms", 0, 86400000,
+				   max_backup_ms),
+	[GPIO_UPS_KNOB_FALLBACK_MS] =
+		GPIO_UPS_KNOB_DESC("fallback_shutdown_ms", 0, 86400000,
+				   fallback_ms),
+	[GPIO_UPS_KNOB_MIN_LOAD_UW] =
+		GPIO_UPS_KNOB_DESC("min_load_microwatt", 0,
+				   GPIO_UPS_MAX_POWER_UW, min_load_uw),
 };
 
 /**
@@ -148,31 +170,6 @@ int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value)
 	return 0;
 }
 
-static u32 *gpio_ups_knob_field(struct gpio_ups_policy_cfg *cfg,
-				enum gpio_ups_knob knob)
-{
-	switch (knob) {
-	case GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS:
-		return &cfg->shutdown_duration_ms;
-	case GPIO_UPS_KNOB_MARGIN_PCT:
-		return &cfg->margin_pct;
-	case GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT:
-		return &cfg->shutdown_load_pct;
-	case GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT:
-		return &cfg->shutdown_capacity_pct;
-	case GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S:
-		return &cfg->shutdown_runtime_s;
-	case GPIO_UPS_KNOB_MAX_BACKUP_MS:
-		return &cfg->max_backup_ms;
-	case GPIO_UPS_KNOB_FALLBACK_MS:
-		return &cfg->fallback_ms;
-	case GPIO_UPS_KNOB_MIN_LOAD_UW:
-		return &cfg->min_load_uw;
-	default:
-		return NULL;
-	}
-}
-
 /**
  * gpio_ups_policy_set() - change one knob after range-checking it
  * @p: policy (the caller serialises against gpio_ups_policy_step())
@@ -188,18 +185,10 @@ int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
 			u32 value)
 {
 	int ret = gpio_ups_policy_knob_check(knob, value);
-	u32 *field;
 
 	if (ret)
 		return ret;
-	if (knob == GPIO_UPS_KNOB_AUTO_SHUTDOWN) {
-		p->cfg.auto_shutdown = value;
-		return 0;
-	}
-	field = gpio_ups_knob_field(&p->cfg, knob);
-	if (!field)
-		return -EINVAL;
-	*field = value;
+	*(u32 *)((u8 *)&p->cfg + gpio_ups_knobs[knob].offset) = value;
 	return 0;
 }
 
@@ -213,34 +202,10 @@ int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
 u32 gpio_ups_policy_get(const struct gpio_ups_policy *p,
 			enum gpio_ups_knob knob)
 {
-	struct gpio_ups_policy_cfg cfg = p->cfg;
-	u32 *field;
-
-	if (knob == GPIO_UPS_KNOB_AUTO_SHUTDOWN)
-		return cfg.auto_shutdown;
-	field = gpio_ups_knob_field(&cfg, knob);
-	return field ? *field : 0;
-}
-
-/**
- * gpio_ups_policy_cfg_validate() - range-check a whole configuration
- * @cfg: knobs, e.g. as read from the device tree
- *
- * Return: 0 when every knob is in range (sample_interval_ms 0 or
- * 20..10000), -ERANGE otherwise.
- */
-int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg)
-{
-	struct gpio_ups_policy p = { .cfg = *cfg };
-	unsigned int k;
-
-	for (k = 0; k < GPIO_UPS_KNOB_COUNT; k++)
-		if (gpio_ups_policy_knob_check(k, gpio_ups_policy_get(&p, k)))
-			return -ERANGE;
-	if (cfg->sample_interval_ms &&
-	    (cfg->sample_interval_ms < 20 || cfg->sample_interval_ms > 10000))
-		return -ERANGE;
-	return 0;
+	if ((unsigned int)knob >= GPIO_UPS_KNOB_COUNT)
+		return 0;
+	return *(const u32 *)((const u8 *)&p->cfg +
+			      gpio_ups_knobs[knob].offset);
 }
 
 /* A new outage starts at now_ms: nothing of the last one is kept. */
@@ -257,7 +222,7 @@ static void gpio_ups_policy_start_outage(struct gpio_ups_policy *p, u64 now_ms)
 /**
  * gpio_ups_policy_init() - start the policy
  * @p: policy
- * @cfg: knobs (copied; range-check them with gpio_ups_policy_cfg_validate())
+ * @cfg: knobs (copied; range-checked by gpio_ups_policy_knob_check())
  * @on_mains: debounced mains state now
  * @now_ms: time
  *
@@ -499,15 +464,34 @@ static u32 gpio_ups_floor_uw(const struct gpio_ups_policy *p)
 }
 
 /*
+ * The readings are untrusted for the rest of the outage.  Readings that
+ * never showed the store drain were never a measurement: there is no
+ * energy or load to reckon from (gpio_ups_policy_unmeasured() commits).
+ * Otherwise the dead-reckoning base moves back to the anchor if lower.
+ */
+static void gpio_ups_distrust(struct gpio_ups_policy *p, u64 now_ms)
+{
+	p->untrusted = true;
+	if (!p->priv.drained)
+		p->priv.had_measured = false;
+	if (p->priv.had_measured && p->priv.have_anchor &&
+	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
+				  p->priv.anchor_ms, now_ms) <
+	    gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
+				  p->priv.dr_base_ms, now_ms)) {
+		p->priv.last_energy_uj = p->priv.anchor_energy_uj;
+		p->priv.dr_base_ms = p->priv.anchor_ms;
+	}
+}
+
+/*
  * Readings are checked against physics before they are believed: on backup
  * the store loses at least gpio_ups_floor_uw().  The ceiling is the anchor
  * (the last median of three readings that was below the ceiling) less the
  * floor load since then; a reading above the ceiling by more than its
- * tolerance is
- * implausible, and GPIO_UPS_POLICY_SUSPECT_RUN of them in a row mark the
- * readings untrusted for the rest of the outage (a frozen ADC, a divider
- * that reads the regulated output, a floating input).  The dead-reckoning
- * base then moves back to the anchor if that is lower.
+ * tolerance is implausible, and GPIO_UPS_POLICY_SUSPECT_RUN of them in a
+ * row mark the readings untrusted (gpio_ups_distrust(): a frozen ADC, a
+ * divider that reads the regulated output, a floating input).
  *
  * Return: true when the reading is plausible.
  */
@@ -554,23 +538,8 @@ static bool gpio_ups_plausible(struct gpio_ups_policy *p, u64 now_ms,
 			p->priv.drained = true;
 		return true;
 	}
-	if (++p->priv.suspect_run < GPIO_UPS_POLICY_SUSPECT_RUN)
-		return false;
-	p->untrusted = true;
-	/*
-	 * Readings that never showed the store drain were never worth a
-	 * measurement: the fallback timer decides, not dead reckoning.
-	 */
-	if (!p->priv.drained)
-		p->priv.had_measured = false;
-	if (p->priv.had_measured &&
-	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
-				  p->priv.anchor_ms, now_ms) <
-	    gpio_ups_dr_energy_uj(p, p->priv.last_energy_uj,
-				  p->priv.dr_base_ms, now_ms)) {
-		p->priv.last_energy_uj = p->priv.anchor_energy_uj;
-		p->priv.dr_base_ms = p->priv.anchor_ms;
-	}
+	if (++p->priv.suspect_run >= GPIO_UPS_POLICY_SUSPECT_RUN)
+		gpio_ups_distrust(p, now_ms);
 	return false;
 }
 
@@ -675,8 +644,6 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 				      p->priv.emergency_cand_ms);
 	}
 	d->commit = true;
-	d->state_changed = true;
-	d->reason = reason;
 	d->next_eval_ms = GPIO_UPS_NEVER;
 	d->emergency_ms = p->emergency_ms;
 }
@@ -747,10 +714,15 @@ static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
 	u64 e = p->priv.last_energy_uj;
 	u32 pw;
 
+	if (!p->priv.had_measured && p->untrusted) {
+		/* the readings never measured the store: none will */
+		*why = GPIO_UPS_REASON_IMPLAUSIBLE;
+		return now;
+	}
 	if (!p->priv.had_measured) {
 		*why = GPIO_UPS_REASON_FALLBACK;
 		/* a provisional (nominal) load gets the grace period */
-		if (power_ok && !p->untrusted)
+		if (power_ok)
 			return gpio_ups_backup_deadline(p,
 					max(cfg->fallback_ms,
 					    GPIO_UPS_POLICY_POWER_GRACE_MS));
@@ -796,31 +768,17 @@ static enum gpio_ups_reason gpio_ups_policy_triggers(struct gpio_ups_policy *p,
 	return GPIO_UPS_REASON_NONE;
 }
 
-static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
-				 const struct gpio_ups_policy_input *in,
-				 struct gpio_ups_decision *d)
+/*
+ * The lookahead of the reserve rule: GPIO_UPS_POLICY_CONFIRM sampling
+ * intervals, as configured or as seen between two fresh readings if
+ * longer (timer-only evaluations do not count).
+ */
+static u32 gpio_ups_policy_lookahead_ms(struct gpio_ups_policy *p, u64 now,
+					bool fresh)
 {
-	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
-	const struct gpio_ups_estimate *est = in->est;
-	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline;
-	enum gpio_ups_reason reason, why;
-	bool power_ok, measured, fresh, trusted, have_energy = false;
-	u32 interval, lookahead, power_uw = 0;
-	u64 energy_uj = 0;
+	u32 interval = p->cfg.sample_interval_ms ?:
+		       GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
 
-	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
-	trusted = fresh && gpio_ups_plausible(p, now, est);
-	/* a load below the floor on backup is no measurement */
-	power_ok = est && est->energy_valid && est->power_valid &&
-		   max(est->power_uw, est->power_avg_uw) >=
-		   max(cfg->min_load_uw, 1U);
-	measured = trusted && power_ok &&
-		   (est->power_measured || est->power_declared);
-
-	/*
-	 * Sampling interval, as configured or as seen between two readings
-	 * if longer (timer-only evaluations do not count).
-	 */
 	if (fresh) {
 		if (p->priv.have_sample && now > p->priv.last_sample_ms)
 			p->priv.gap_ms = min_t(u64, now - p->priv.last_sample_ms,
@@ -828,20 +786,52 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 		p->priv.have_sample = true;
 		p->priv.last_sample_ms = now;
 	}
-	interval = cfg->sample_interval_ms ? cfg->sample_interval_ms :
-					     GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
-	interval = max(interval, p->priv.gap_ms);
-	lookahead = GPIO_UPS_POLICY_CONFIRM * interval;
+	return GPIO_UPS_POLICY_CONFIRM * max(interval, p->priv.gap_ms);
+}
 
-	if (trusted && power_ok) {
-		power_uw = max(est->power_uw, est->power_avg_uw);
-		energy_uj = est->energy_uj;
-		have_energy = true;
-	} else if (trusted) {
-		power_uw = gpio_ups_net_drain_uw(p, now, est);
-		energy_uj = est->energy_uj;
-		have_energy = power_uw;
-	}
+/*
+ * The energy and load a trusted reading gives the reserve rule: its load
+ * when that is at least min_load_uw, else the net drain since the outage
+ * began.  Returns false when there is neither.
+ */
+static bool gpio_ups_policy_load(const struct gpio_ups_policy *p, u64 now,
+				 const struct gpio_ups_estimate *est,
+				 bool power_ok, u64 *energy_uj, u32 *power_uw)
+{
+	*energy_uj = est->energy_uj;
+	if (power_ok)
+		*power_uw = max(est->power_uw, est->power_avg_uw);
+	else
+		*power_uw = gpio_ups_net_drain_uw(p, now, est);
+	return *power_uw;
+}
+
+static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
+				 const struct gpio_ups_policy_input *in,
+				 struct gpio_ups_decision *d)
+{
+	const struct gpio_ups_estimate *est = in->est;
+	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline, energy_uj = 0;
+	bool power_ok, measured, fresh, trusted, have_energy = false;
+	enum gpio_ups_reason reason, why;
+	u32 lookahead, power_uw = 0;
+
+	/* readings the store cannot give: the ADC reads something else */
+	if (est && est->out_of_range && !p->untrusted)
+		gpio_ups_distrust(p, now);
+	fresh = est && est->energy_valid && gpio_ups_est_fresh(p, est);
+	trusted = fresh && gpio_ups_plausible(p, now, est);
+	/* a load below the floor on backup is no measurement */
+	power_ok = est && est->energy_valid && est->power_valid &&
+		   max(est->power_uw, est->power_avg_uw) >=
+		   max(p->cfg.min_load_uw, 1U);
+	measured = trusted && power_ok &&
+		   (est->power_measured || est->power_declared);
+	lookahead = gpio_ups_policy_lookahead_ms(p, now, fresh);
+
+	if (trusted)
+		have_energy = gpio_ups_policy_load(p, now, est, power_ok,
+						   &energy_uj, &power_uw);
 	if (fresh)
 		gpio_ups_policy_vote(p, est, trusted, power_uw, lookahead);
 	if (measured) {
@@ -861,22 +851,17 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 			reason = why;
 	}
 
-	if (reason && cfg->auto_shutdown) {
+	if (reason && p->cfg.auto_shutdown) {
 		gpio_ups_policy_commit(p, now, reason, have_energy, energy_uj,
 				       power_uw, d);
 		return;
 	}
-	if (reason != p->advice) {
-		p->advice = reason;
-		d->state_changed = true;
-	}
-	d->reason = reason;
+	p->advice = reason;
 	d->next_eval_ms = next;
 }
 
 /* An outage ends once mains has held GPIO_UPS_MAINS_SETTLE_MS. */
-static void gpio_ups_policy_on_mains(struct gpio_ups_policy *p, u64 now_ms,
-				     struct gpio_ups_decision *d)
+static void gpio_ups_policy_on_mains(struct gpio_ups_policy *p, u64 now_ms)
 {
 	if (p->state != GPIO_UPS_PSTATE_ONLINE) {
 		/* reported at once; the outage stays open for now */
@@ -884,7 +869,6 @@ static void gpio_ups_policy_on_mains(struct gpio_ups_policy *p, u64 now_ms,
 		p->advice = GPIO_UPS_REASON_NONE;
 		p->priv.backup_ms = gpio_ups_backup_ms(p, now_ms);
 		p->priv.mains_since_ms = now_ms;
-		d->state_changed = true;
 	}
 	if (p->priv.outage &&
 	    now_ms >= p->priv.mains_since_ms + GPIO_UPS_MAINS_SETTLE_MS)
@@ -892,13 +876,11 @@ static void gpio_ups_policy_on_mains(struct gpio_ups_policy *p, u64 now_ms,
 }
 
 /* Mains is gone: a new outage, or the open one goes on. */
-static void gpio_ups_policy_on_backup(struct gpio_ups_policy *p, u64 now_ms,
-				      struct gpio_ups_decision *d)
+static void gpio_ups_policy_on_backup(struct gpio_ups_policy *p, u64 now_ms)
 {
 	if (p->state != GPIO_UPS_PSTATE_ONLINE)
 		return;
 	p->state = GPIO_UPS_PSTATE_ON_BACKUP;
-	d->state_changed = true;
 	if (!p->priv.outage ||
 	    now_ms >= p->priv.mains_since_ms + GPIO_UPS_MAINS_SETTLE_MS) {
 		gpio_ups_policy_start_outage(p, now_ms);
@@ -927,22 +909,19 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 			  struct gpio_ups_decision *d)
 {
 	d->commit = false;
-	d->state_changed = false;
-	d->reason = GPIO_UPS_REASON_NONE;
 	d->next_eval_ms = GPIO_UPS_NEVER;
 	d->emergency_ms = GPIO_UPS_NEVER;
 
 	if (p->state == GPIO_UPS_PSTATE_COMMITTED) {
 		gpio_ups_policy_rearm(p, in);
-		d->reason = p->reason;
 		d->emergency_ms = p->emergency_ms;
 		return;
 	}
 	if (in->on_mains) {
-		gpio_ups_policy_on_mains(p, in->now_ms, d);
+		gpio_ups_policy_on_mains(p, in->now_ms);
 		return;
 	}
-	gpio_ups_policy_on_backup(p, in->now_ms, d);
+	gpio_ups_policy_on_backup(p, in->now_ms);
 	gpio_ups_policy_eval(p, in, d);
 }
 
@@ -1040,6 +1019,7 @@ const char *gpio_ups_reason_name(enum gpio_ups_reason reason)
 		[GPIO_UPS_REASON_MAX_BACKUP] = "max-backup-time",
 		[GPIO_UPS_REASON_FALLBACK] = "fallback-timer",
 		[GPIO_UPS_REASON_DEAD_RECKONING] = "dead-reckoning",
+		[GPIO_UPS_REASON_IMPLAUSIBLE] = "adc-implausible",
 	};
 
 	if ((unsigned int)reason >= ARRAY_SIZE(names))

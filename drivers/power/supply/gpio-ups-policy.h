@@ -89,6 +89,8 @@ enum gpio_ups_reason {
 	GPIO_UPS_REASON_FALLBACK,	/* no estimate: fallback timer */
 	/* readings lost or untrusted: the reckoned energy hit the reserve */
 	GPIO_UPS_REASON_DEAD_RECKONING,
+	/* the readings never measured the store: no energy, no load */
+	GPIO_UPS_REASON_IMPLAUSIBLE,
 };
 
 /**
@@ -119,7 +121,7 @@ enum gpio_ups_knob {
 
 /**
  * struct gpio_ups_policy_cfg - policy knobs (DT defaults, sysfs-tunable)
- * @auto_shutdown: commit by itself; false leaves the decision to userspace
+ * @auto_shutdown: 1: commit by itself; 0 leaves the decision to userspace
  *	(the state still follows mains and the policy reports what it would
  *	do in gpio_ups_policy.advice, but it never commits)
  * @shutdown_duration_ms: time the host needs to power off cleanly
@@ -140,7 +142,7 @@ enum gpio_ups_knob {
  *	GPIO_UPS_POLICY_EMERGENCY_LEAD_MS before it ends
  */
 struct gpio_ups_policy_cfg {
-	bool auto_shutdown;
+	u32 auto_shutdown;
 	u32 shutdown_duration_ms;
 	u32 margin_pct;
 	u32 shutdown_load_pct;
@@ -173,10 +175,6 @@ struct gpio_ups_policy_input {
  * struct gpio_ups_decision - what the driver must do after a step
  * @commit: the policy committed to shutdown in this step: run the
  *	orderly power-off now (only ever true once)
- * @state_changed: the policy state or its advice changed in this step
- *	(send a uevent)
- * @reason: with @commit, why; otherwise the reason the policy would commit
- *	now if auto_shutdown were on (GPIO_UPS_REASON_NONE: it would not)
  * @next_eval_ms: call gpio_ups_policy_step() again no later than this (the
  *	earliest time a timer-based trigger can fire); GPIO_UPS_NEVER: only
  *	on the next line change or sample
@@ -187,8 +185,6 @@ struct gpio_ups_policy_input {
  */
 struct gpio_ups_decision {
 	bool commit;
-	bool state_changed;
-	enum gpio_ups_reason reason;
 	u64 next_eval_ms;
 	u64 emergency_ms;
 };
@@ -276,7 +272,6 @@ struct gpio_ups_shutdown_stats {
 };
 
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
-int gpio_ups_policy_cfg_validate(const struct gpio_ups_policy_cfg *cfg);
 u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg);
 int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
 int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,

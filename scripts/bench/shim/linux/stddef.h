@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Userspace stand-in for the kernel header: offsetof(). */
+#include <stddef.h>
