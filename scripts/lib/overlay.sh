@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Helpers of the overlay checks on mainline board DTBs (50-overlays.sh,
-# 51-overlays-jetson-orin.sh), sourced after scripts/lib.sh by a step that
-# has set W (its step_dir), SRC (the 6.12 tree) and rc (its exit status).
+# Helpers of the overlay checks (50-overlays.sh, 51-overlays-jetson-orin.sh;
+# 52-overlays-pi5.sh uses ov_schema and validate), sourced after
+# scripts/lib.sh by a step that has set W (its step_dir), rc (its exit
+# status) and, for ov_base_dtbs and in-tree bindings, SRC (the 6.12 tree).
 #   ov_build NAME [DTBO]       dts/*.dts into $OV with scripts/dtbs.sh
 #   ov_base_dtbs NAME DTB...   mainline 6.12 arm64 DTBs with symbols, into
 #                              the cached O= dir $DTBO_DIR
