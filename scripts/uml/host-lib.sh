@@ -89,6 +89,22 @@ scn_dtb() {
 }
 # ms_between T0 T1: milliseconds from T0 to T1 (seconds, as in marks)
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+# commit_after RUN MARK TEXT: set commit_ms to the milliseconds from the
+# scenario mark MARK to the first poweroff_cmd call; if there is no such
+# mark or no call, print why ("no orderly_poweroff TEXT") and return 1
+commit_after() {
+	local t call
+	t=$(mark_t "$1" "$2")
+	call=$(head -n1 "$1/poweroff-calls" 2>/dev/null)
+	if [ -z "$t" ]; then
+		echo "scenario did not run"
+		return 1
+	elif [ -z "$call" ]; then
+		echo "no orderly_poweroff $3"
+		return 1
+	fi
+	commit_ms=$(ms_between "$t" "${call%% *}")
+}
 # mj UJ: microjoules as millijoules
 mj() { echo $(( ${1:-0} / 1000 )); }
 # outage_judge RUN: the verdict of an outage that must end in an orderly

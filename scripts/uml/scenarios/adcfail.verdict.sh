@@ -12,21 +12,13 @@ scn_boot() {
 	boot 90 "$1.dtb" "$1" adcfail -e G_SHUTDOWN_WAIT_S=2 -e G_WAIT_S=45
 }
 scn_judge() {
-	local R=$1 fb af call dt
+	local R=$1 fb commit_ms
 	fb=$(ups_prop "$R.dtb" fallback-shutdown-ms 5000)
-	af=$(mark_t "$R" adcfail)
-	call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
-	if [ -z "$af" ]; then
-		echo "scenario did not run"
-	elif [ -z "$call" ]; then
-		echo "no orderly_poweroff within 45 s of the ADC failure"
-	else
-		dt=$(ms_between "$af" "${call%% *}")
-		[ "$dt" -ge 300 ] || echo "committed ${dt} ms after the ADC failed: on the first bad reading"
-		grep -q 'shutdown committed (dead-reckoning)' "$R/console.log" ||
-			echo "the commit was not taken by dead reckoning: $(grep -m1 'shutdown committed' "$R/console.log")"
-		log "adc failure: commit ${dt} ms after the ADC failed, by dead reckoning (fallback ${fb} ms not used)"
-		[ "$(ncalls "$R")" -eq 1 ] || echo "orderly_poweroff ran $(ncalls "$R") times"
-		[ "$(field "$(poweroff_report "$R")" brownout)" = 0 ] || echo "store ran dry: $(poweroff_report "$R")"
-	fi
+	commit_after "$R" adcfail "within 45 s of the ADC failure" || return
+	[ "$commit_ms" -ge 300 ] || echo "committed ${commit_ms} ms after the ADC failed: on the first bad reading"
+	grep -q 'shutdown committed (dead-reckoning)' "$R/console.log" ||
+		echo "the commit was not taken by dead reckoning: $(grep -m1 'shutdown committed' "$R/console.log")"
+	log "adc failure: commit ${commit_ms} ms after the ADC failed, by dead reckoning (fallback ${fb} ms not used)"
+	[ "$(ncalls "$R")" -eq 1 ] || echo "orderly_poweroff ran $(ncalls "$R") times"
+	[ "$(field "$(poweroff_report "$R")" brownout)" = 0 ] || echo "store ran dry: $(poweroff_report "$R")"
 }

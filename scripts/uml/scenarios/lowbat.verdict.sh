@@ -11,21 +11,13 @@ scn_boot() {
 	boot 60 "$1.dtb" "$1" lowbat -e G_SHUTDOWN_WAIT_S=2
 }
 scn_judge() {
-	local R=$1 lbdeb lb call dt
+	local R=$1 lbdeb commit_ms
 	lbdeb=$(ups_prop "$R.dtb" low-battery-debounce-ms \
 		"$(ups_prop "$R.dtb" power-fail-debounce-ms 100)")
-	lb=$(mark_t "$R" lowbat)
-	call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
-	if [ -z "$lb" ]; then
-		echo "scenario did not run"
-	elif [ -z "$call" ]; then
-		echo "no orderly_poweroff within 20 s of the low-battery line"
-	else
-		dt=$(ms_between "$lb" "${call%% *}")
-		[ "$dt" -ge 0 ] || echo "orderly_poweroff before the low-battery line (${dt} ms)"
-		[ "$dt" -le $(( lbdeb + 1000 )) ] ||
-			echo "orderly_poweroff ${dt} ms after the low-battery line (debounce ${lbdeb} ms + 1 s allowed)"
-		log "low battery: commit ${dt} ms after the line"
-		[ "$(ncalls "$R")" -eq 1 ] || echo "orderly_poweroff ran $(ncalls "$R") times"
-	fi
+	commit_after "$R" lowbat "within 20 s of the low-battery line" || return
+	[ "$commit_ms" -ge 0 ] || echo "orderly_poweroff before the low-battery line (${commit_ms} ms)"
+	[ "$commit_ms" -le $(( lbdeb + 1000 )) ] ||
+		echo "orderly_poweroff ${commit_ms} ms after the low-battery line (debounce ${lbdeb} ms + 1 s allowed)"
+	log "low battery: commit ${commit_ms} ms after the line"
+	[ "$(ncalls "$R")" -eq 1 ] || echo "orderly_poweroff ran $(ncalls "$R") times"
 }
