@@ -28,18 +28,7 @@ fdtput -t u "$OUT/board.dtb" /sim-hat charge-current-microamp 500000
 
 set +e
 UML_SIM_PREBUILT=1 "$UML/boot.sh" -t 170 "$OUT/board.dtb" "$OUT/run" learn |
-	awk '
-	{ sub(/\r$/, "") }
-	/ Run .* as init process/ { started = 1; next }
-	!started { next }
-	/^\[ *[0-9]+\.[0-9]+\] / {
-		if ($0 ~ /BUG|WARNING|Oops|KASAN|panic/) {
-			sub(/^\[ *[0-9]+\.[0-9]+\] /, "  kernel: "); print; fflush()
-		}
-		next
-	}
-	/^(Core dump limits|Checking |Adding [0-9]+ bytes|\t(soft|hard) - )/ { next }
-	{ print; fflush() }'
+	"$UML/console-filter.sh" 'BUG|WARNING|Oops|KASAN|panic'
 rc=${PIPESTATUS[0]}
 set -e
 echo

@@ -40,18 +40,7 @@ start=$(date +%s)
 # the simulated HAT and the final power-off.
 set +e
 "$UML/boot.sh" -t 170 "$OUT/board.dtb" "$OUT/run" demo |
-	awk '
-	{ sub(/\r$/, "") }
-	/ Run .* as init process/ { started = 1; next }
-	!started { next }
-	/^\[ *[0-9]+\.[0-9]+\] / {
-		if ($0 ~ /gpio-ups|sim-hat|Power down|BUG|WARNING|Oops|KASAN|panic/) {
-			sub(/^\[ *[0-9]+\.[0-9]+\] /, "  kernel: "); print; fflush()
-		}
-		next
-	}
-	/^(Core dump limits|Checking |Adding [0-9]+ bytes|\t(soft|hard) - )/ { next }
-	{ print; fflush() }'
+	"$UML/console-filter.sh" 'gpio-ups|sim-hat|Power down|BUG|WARNING|Oops|KASAN|panic'
 rc=${PIPESTATUS[0]}
 set -e
 took=$(( $(date +%s) - start ))

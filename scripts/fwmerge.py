@@ -41,15 +41,6 @@ def u32(b, off=0):
     return struct.unpack_from('>I', b, off)[0]
 
 
-def lookup(root, path):
-    node = root
-    for part in [p for p in path.split('/') if p]:
-        node = node.child(part)
-        if node is None:
-            return None
-    return node
-
-
 def path_map(root):
     out = {}
 
@@ -108,7 +99,7 @@ def resolve_fixups(base, ov):
         path = syms.get(label) if syms else None
         if path is None:
             raise OvError("label '%s' is not in the base tree's __symbols__" % label)
-        target = lookup(base, path.rstrip(b'\0').decode())
+        target = base.lookup(path.rstrip(b'\0').decode())
         if target is None:
             raise OvError("label '%s': no node %s" % (label, path))
         if target.get('phandle') is None:
@@ -117,7 +108,7 @@ def resolve_fixups(base, ov):
         ph = target.get('phandle')
         for ref in strings(refs):
             npath, prop, off = ref.rsplit(':', 2)
-            node = lookup(ov, npath)
+            node = ov.lookup(npath)
             if node is None or node.get(prop) is None:
                 raise OvError('__fixups__: %s not found' % ref)
             buf = bytearray(node.get(prop))
@@ -163,7 +154,7 @@ def apply(base, ov):
                 raise OvError('%s: target phandle %d not found' % (frag.name, ph))
         elif frag.get('target-path') is not None:
             tp = frag.get('target-path').rstrip(b'\0').decode()
-            target = lookup(base, tp)
+            target = base.lookup(tp)
             if target is None:
                 raise OvError('%s: target-path %s not found' % (frag.name, tp))
         else:

@@ -68,6 +68,15 @@ class Node:
                 return c
         return None
 
+    def lookup(self, path):
+        """The node at PATH ("/a/b") below this one, or None."""
+        node = self
+        for part in [x for x in path.split('/') if x]:
+            node = node.child(part)
+            if node is None:
+                return None
+        return node
+
     def walk(self):
         yield self
         for c in self.children:

@@ -7,9 +7,10 @@
  * against the baselines of bench-decision.c, over outages that break the
  * easy assumptions.
  *
- * Boards (the stores of bench-decision.c): 10 F / 2.7 V single cap (ADC
- * without divider), 25 F and 100 F / 4.6 V stacks (divider 2), Li-ion 1S
- * 2.5 Ah (divider 2, with a current channel: 0.1 mA steps, 2 mA noise).
+ * Boards (boards.c, the stores of bench-decision.c): 10 F / 2.7 V single
+ * cap (ADC without divider), 25 F and 100 F / 4.6 V stacks (divider 2),
+ * Li-ion 1S 2.5 Ah (divider 2, with a current channel: 0.1 mA steps, 2 mA
+ * noise).
  * ADCs, over 0..4.096 V at the ADC pin: "ADS1015" 12 bit (the boards of
  * bench-decision.c); "ADS1115" 16 bit signed, i.e. 15 bit single-ended,
  * 125 uV/LSB (250 uV at a 4.6 V store behind its divider).
@@ -92,6 +93,7 @@
 
 #include <linux/kernel.h>
 
+#include "boards.h"
 #include "driver-glue.h"
 #include "gpio-ups-energy.h"
 #include "gpio-ups-policy.h"
@@ -107,7 +109,6 @@
 #define FOREVER			-1.0
 #define FOREVER_FACTOR		4	/* a forever outage is followed for */
 #define FOREVER_LIMIT_S		(48 * 3600.0)	/* 4 x the store's runtime */
-#define HOST_SHUTDOWN_LOAD_PCT	50
 #define RAIL_V			5.05
 #define VSYS_V			5.0		/* seed 002's monitor */
 #define FIXED_DELAY_MS		2000
@@ -120,46 +121,7 @@ static const char *const pol_name[NPOL] = {
 	"gpio-ups", "fixed-2s", "apcupsd", "accumulator",
 };
 
-struct board {
-	const char *name;
-	enum sim_store_kind kind;
-	struct sim_supercap_cfg cap;
-	struct sim_battery_cfg bat;
-	bool has_current;
-	double adc_div;
-	double seed_vmax, seed_vmin;	/* the accumulator's view */
-	struct gpio_ups_store st;	/* what the driver is told */
-};
-
-/* 1S Li-ion (NMC 18650 class) open-circuit voltage, falling soc */
-static const struct sim_ocv_point liion_ocv[] = {
-	{ 1.00, 4.18 }, { 0.90, 4.06 }, { 0.80, 3.97 }, { 0.70, 3.88 },
-	{ 0.60, 3.80 }, { 0.50, 3.73 }, { 0.40, 3.68 }, { 0.30, 3.63 },
-	{ 0.20, 3.57 }, { 0.10, 3.45 }, { 0.05, 3.33 }, { 0.00, 3.00 },
-};
-
-/* the stores of bench-decision.c */
-static struct board boards[] = {
-	{ .name = "10F 2.7V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 10, .esr_ohm = 0.040, .vmax_v = 2.7, .vmin_v = 2.3,
-		   .eta = 0.85, .charge_a = 1.0 },
-	  .adc_div = 1, .seed_vmax = 2.7, .seed_vmin = 2.3 },
-	{ .name = "25F 4.6V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 25, .esr_ohm = 0.054, .vmax_v = 4.6, .vmin_v = 2.5,
-		   .eta = 0.80, .charge_a = 1.0 },
-	  .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
-	{ .name = "100F 4.6V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 100, .esr_ohm = 0.016, .vmax_v = 4.6, .vmin_v = 2.5,
-		   .eta = 0.80, .charge_a = 1.0 },
-	  .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
-	{ .name = "Li-ion 2.5Ah", .kind = SIM_BATTERY,
-	  .bat = { .ocv = liion_ocv, .ocv_points = ARRAY_SIZE(liion_ocv),
-		   .r_ohm = 0.080, .capacity_ah = 2.5, .vmin_v = 3.0,
-		   .eta = 0.90, .charge_a = 1.0, .soc0 = 1.0 },
-	  .has_current = true, .adc_div = 2 },
-};
-
-#define NBOARDS		ARRAY_SIZE(boards)
+#define NBOARDS		BENCH_NBOARDS	/* boards.c, in its order */
 #define B_CAPS		0x7u	/* the three supercapacitor boards */
 #define B_LIION		0x8u
 #define B_ALL		0xfu
@@ -244,56 +206,10 @@ static const double outages_s[] = {
 	3, 8, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, FOREVER,
 };
 
-/* battery energy from the OCV curve: integral of OCV dQ, in Wh */
-static double liion_energy_wh(const struct sim_battery_cfg *b)
-{
-	double wh = 0;
-	int i;
-
-	for (i = 1; i < b->ocv_points; i++)
-		wh += (b->ocv[i - 1].soc - b->ocv[i].soc) *
-		      (b->ocv[i - 1].ocv_v + b->ocv[i].ocv_v) / 2;
-	return wh * b->capacity_ah;
-}
-
-static void board_setup(struct board *b)
-{
-	struct gpio_ups_store *st = &b->st;
-	int i;
-
-	memset(st, 0, sizeof(*st));
-	if (b->kind == SIM_SUPERCAP) {
-		st->type = GPIO_UPS_STORE_SUPERCAP;
-		st->capacitance_uf = (u32)(b->cap.c_f * 1e6);
-		st->voltage_max_uv = (u32)(b->cap.vmax_v * 1e6);
-		st->voltage_min_uv = (u32)(b->cap.vmin_v * 1e6);
-		st->efficiency_pct = (u32)lround(b->cap.eta * 100);
-		st->resistance_uohm = (u32)(b->cap.esr_ohm * 1e6);
-	} else {
-		st->type = GPIO_UPS_STORE_BATTERY;
-		st->voltage_max_uv = (u32)(b->bat.ocv[0].ocv_v * 1e6);
-		st->voltage_min_uv = (u32)(b->bat.vmin_v * 1e6);
-		st->efficiency_pct = (u32)lround(b->bat.eta * 100);
-		st->resistance_uohm = (u32)(b->bat.r_ohm * 1e6);
-		st->energy_full_design_uwh =
-			(u64)(liion_energy_wh(&b->bat) * 1e6);
-		st->ocv_points = b->bat.ocv_points;
-		for (i = 0; i < b->bat.ocv_points; i++) {
-			st->ocv[i].ocv_uv = (u32)lround(b->bat.ocv[i].ocv_v * 1e6);
-			st->ocv[i].pct = (u32)lround(b->bat.ocv[i].soc * 100);
-		}
-	}
-	if (gpio_ups_store_validate(st)) {
-		fprintf(stderr, "store %s rejected by gpio_ups_store_validate\n",
-			b->name);
-		exit(1);
-	}
-}
-
 /* One outage: a row on a board at a load, shutdown duration and length. */
 struct scen {
 	const struct row *r;
-	const struct board *b;
+	const struct bench_board *b;
 	double p_w;
 	double dur_s;
 	double outage_s;	/* FOREVER: mains never returns */
@@ -356,7 +272,7 @@ static void host_commit(struct host *h, double t_s)
 /* the real store: aged, at the row's charge */
 static void plant_init(struct sim_plant *p, const struct scen *c)
 {
-	const struct board *b = c->b;
+	const struct bench_board *b = c->b;
 	double age = c->r->age ? c->r->age : 1.0;
 
 	if (b->kind == SIM_SUPERCAP) {
@@ -470,20 +386,6 @@ static void adc_read(void *ctx, u64 now_ms, bool on_mains,
 	r->ua = (s32)(lround((i * 1e3 + 2.0 * sim_rng_gauss(&a->irng)) * 10) * 100);
 }
 
-/* seed 002's counter budget, in joules of load energy (bench-decision.c) */
-static double accu_budget_j(const struct board *b, double p_w)
-{
-	double e;
-
-	if (b->kind == SIM_SUPERCAP)
-		e = 0.5 * b->cap.c_f * (b->seed_vmax * b->seed_vmax -
-					b->seed_vmin * b->seed_vmin) *
-		    b->cap.eta;
-	else
-		e = b->bat.capacity_ah * 3.7 * 3600 * b->bat.eta;
-	return e - 20.0 * p_w * HOST_SHUTDOWN_LOAD_PCT / 100;
-}
-
 struct outcome {
 	bool commit;
 	bool brownout;
@@ -494,7 +396,7 @@ struct outcome {
 static struct outcome run_case(const struct scen *c, enum pol pol)
 {
 	const struct row *r = c->r;
-	const struct board *b = c->b;
+	const struct bench_board *b = c->b;
 	struct host h = { .c = c, .t_commit_s = -1, .t_off_s = -1 };
 	struct outcome o = { .t_commit_s = -1 };
 	struct sim_plant pl;
@@ -514,7 +416,7 @@ static struct outcome run_case(const struct scen *c, enum pol pol)
 	long long end_ms = c->outage_s < 0 ? -1 : llround(c->outage_s * 1000);
 	long long max_ms = llround(c->max_s * 1000);
 	long long t, lost_since = -1;
-	double budget = accu_budget_j(b, c->p_w), accu = 0;
+	double budget = bench_accu_budget_j(b, c->p_w), accu = 0;
 	bool m = true, committed = false;
 
 	/*
@@ -664,7 +566,7 @@ static void run_outage(unsigned int ri, unsigned int bi, const struct scen *c)
 		    (o.brownout || o.forced || (ridable && o.commit)))
 			fprintf(stderr,
 				"%s %s %s %.1fW outage %.0fs: commit %.2fs%s%s%s\n",
-				c->r->name, pol_name[k], c->b->name, c->p_w,
+				c->r->name, pol_name[k], c->b->short_name, c->p_w,
 				c->outage_s, o.t_commit_s,
 				o.brownout ? " BROWNOUT" : "",
 				o.forced ? " forced" : "",
@@ -681,7 +583,7 @@ static void run_config(unsigned int ri, unsigned int bi, unsigned int li,
 {
 	const struct row *r = &rows[ri];
 	struct scen c = {
-		.r = r, .b = &boards[bi], .p_w = loads_w[li],
+		.r = r, .b = &bench_boards[bi], .p_w = loads_w[li],
 		.dur_s = durations_s[di], .outage_s = FOREVER,
 	};
 	struct sim_rng prng;
@@ -727,8 +629,7 @@ int main(void)
 	char b1[16], b2[16];
 	double lost, ref;
 
-	for (bi = 0; bi < NBOARDS; bi++)
-		board_setup(&boards[bi]);
+	bench_boards_setup();
 	/* BENCH_ROWS=word: only the rows whose name contains it */
 	for (ri = 0; ri < ARRAY_SIZE(rows); ri++)
 		if (!only || strstr(rows[ri].name, only))
@@ -773,7 +674,7 @@ int main(void)
 
 	printf("\ngpio-ups per board: brownouts / needless / ride-through (ceiling)\n%-18s", "row");
 	for (bi = 0; bi < NBOARDS; bi++)
-		printf(" | %-22s", boards[bi].name);
+		printf(" | %-22s", bench_boards[bi].short_name);
 	printf("\n");
 	for (ri = 0; ri < ARRAY_SIZE(rows); ri++) {
 		printf("%-18s", rows[ri].name);

@@ -2,7 +2,8 @@
 /*
  * Decision quality of the gpio-ups shutdown policy against three baselines.
  *
- * Every case is one outage on a simulated store (sim.c) starting full:
+ * Every case is one outage on a simulated store (sim.c; the four boards
+ * of boards.c) starting full:
  * mains fails at t = 0, returns after the outage length (or never), the
  * load runs at P until a policy commits, then at P/2 for the shutdown
  * duration, then the host is off.  The driver's data path is reproduced:
@@ -80,6 +81,7 @@
 
 #include "gpio-ups-energy.h"
 #include "gpio-ups-policy.h"
+#include "boards.h"
 #include "sim.h"
 
 #define TICK_MS			10
@@ -102,48 +104,6 @@ static const char *const pol_name[NPOL] = {
 	"accumulator",
 };
 
-/* the host's load while it shuts down, in percent of its running load */
-#define HOST_SHUTDOWN_LOAD_PCT	50
-
-struct store_def {
-	const char *name;
-	enum sim_store_kind kind;
-	struct sim_supercap_cfg cap;
-	struct sim_battery_cfg bat;
-	bool has_current;
-	double adc_fs_v, adc_div;
-	/* seed 002's view of the store, for the accumulator */
-	double seed_vmax, seed_vmin;
-	struct gpio_ups_store st;
-};
-
-/* 1S Li-ion (NMC 18650 class) open-circuit voltage, falling soc */
-static const struct sim_ocv_point liion_ocv[] = {
-	{ 1.00, 4.18 }, { 0.90, 4.06 }, { 0.80, 3.97 }, { 0.70, 3.88 },
-	{ 0.60, 3.80 }, { 0.50, 3.73 }, { 0.40, 3.68 }, { 0.30, 3.63 },
-	{ 0.20, 3.57 }, { 0.10, 3.45 }, { 0.05, 3.33 }, { 0.00, 3.00 },
-};
-
-static struct store_def stores[] = {
-	{ .name = "10F 2.7V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 10, .esr_ohm = 0.040, .vmax_v = 2.7, .vmin_v = 2.3,
-		   .eta = 0.85, .charge_a = 1.0 },
-	  .adc_fs_v = 4.096, .adc_div = 1, .seed_vmax = 2.7, .seed_vmin = 2.3 },
-	{ .name = "25F 4.6V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 25, .esr_ohm = 0.054, .vmax_v = 4.6, .vmin_v = 2.5,
-		   .eta = 0.80, .charge_a = 1.0 },
-	  .adc_fs_v = 4.096, .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
-	{ .name = "100F 4.6V", .kind = SIM_SUPERCAP,
-	  .cap = { .c_f = 100, .esr_ohm = 0.016, .vmax_v = 4.6, .vmin_v = 2.5,
-		   .eta = 0.80, .charge_a = 1.0 },
-	  .adc_fs_v = 4.096, .adc_div = 2, .seed_vmax = 4.5, .seed_vmin = 2.4 },
-	{ .name = "Li-ion 1S 2.5Ah", .kind = SIM_BATTERY,
-	  .bat = { .ocv = liion_ocv, .ocv_points = ARRAY_SIZE(liion_ocv),
-		   .r_ohm = 0.080, .capacity_ah = 2.5, .vmin_v = 3.0,
-		   .eta = 0.90, .charge_a = 1.0, .soc0 = 1.0 },
-	  .has_current = true, .adc_fs_v = 4.096, .adc_div = 2 },
-};
-
 static const double loads_w[] = { 0.6, 2.5, 4.0, 8.0 };
 static const double outages_s[] = {
 	0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600,
@@ -151,53 +111,7 @@ static const double outages_s[] = {
 };
 static const double durations_s[] = { 10, 25 };
 
-/* battery energy from the OCV curve: integral of OCV dQ, in Wh */
-static double liion_energy_wh(const struct sim_battery_cfg *b)
-{
-	double wh = 0;
-	int i;
-
-	for (i = 1; i < b->ocv_points; i++)
-		wh += (b->ocv[i - 1].soc - b->ocv[i].soc) *
-		      (b->ocv[i - 1].ocv_v + b->ocv[i].ocv_v) / 2;
-	return wh * b->capacity_ah;
-}
-
-static void store_setup(struct store_def *s)
-{
-	struct gpio_ups_store *st = &s->st;
-	int i;
-
-	memset(st, 0, sizeof(*st));
-	if (s->kind == SIM_SUPERCAP) {
-		st->type = GPIO_UPS_STORE_SUPERCAP;
-		st->capacitance_uf = (u32)(s->cap.c_f * 1e6);
-		st->voltage_max_uv = (u32)(s->cap.vmax_v * 1e6);
-		st->voltage_min_uv = (u32)(s->cap.vmin_v * 1e6);
-		st->efficiency_pct = (u32)lround(s->cap.eta * 100);
-		st->resistance_uohm = (u32)(s->cap.esr_ohm * 1e6);
-	} else {
-		st->type = GPIO_UPS_STORE_BATTERY;
-		st->voltage_max_uv = (u32)(s->bat.ocv[0].ocv_v * 1e6);
-		st->voltage_min_uv = (u32)(s->bat.vmin_v * 1e6);
-		st->efficiency_pct = (u32)lround(s->bat.eta * 100);
-		st->resistance_uohm = (u32)(s->bat.r_ohm * 1e6);
-		st->energy_full_design_uwh =
-			(u64)(liion_energy_wh(&s->bat) * 1e6);
-		st->ocv_points = s->bat.ocv_points;
-		for (i = 0; i < s->bat.ocv_points; i++) {
-			st->ocv[i].ocv_uv = (u32)lround(s->bat.ocv[i].ocv_v * 1e6);
-			st->ocv[i].pct = (u32)lround(s->bat.ocv[i].soc * 100);
-		}
-	}
-	if (gpio_ups_store_validate(st)) {
-		fprintf(stderr, "store %s rejected by gpio_ups_store_validate\n",
-			s->name);
-		exit(1);
-	}
-}
-
-static void plant_init(struct sim_plant *p, const struct store_def *s)
+static void plant_init(struct sim_plant *p, const struct bench_board *s)
 {
 	if (s->kind == SIM_SUPERCAP)
 		sim_supercap_init(p, &s->cap);
@@ -225,7 +139,7 @@ static double host_load(double t_s, void *ctx)
 }
 
 /* ground truth: run P for run_s then P/2 for dur_s; true if it browns out */
-static bool truth_browns_out(const struct store_def *s, double p_w,
+static bool truth_browns_out(const struct bench_board *s, double p_w,
 			     double run_s, double dur_s)
 {
 	struct host h = { .p_w = p_w, .t_commit_s = run_s,
@@ -247,7 +161,7 @@ static bool truth_browns_out(const struct store_def *s, double p_w,
  * resolution), or limit_s if that is later; -1 if even a commit at 0 does
  * not.
  */
-static double truth_last_commit_s(const struct store_def *s, double p_w,
+static double truth_last_commit_s(const struct bench_board *s, double p_w,
 				  double dur_s, double hold_s, double limit_s)
 {
 	double lo = 0, hi = limit_s, mid;
@@ -273,21 +187,7 @@ struct outcome {
 	double t_commit_s;
 };
 
-/* seed 002's counter budget, in joules of load energy */
-static double accu_budget_j(const struct store_def *s, double p_w)
-{
-	double e;
-
-	if (s->kind == SIM_SUPERCAP)
-		e = 0.5 * s->cap.c_f * (s->seed_vmax * s->seed_vmax -
-					s->seed_vmin * s->seed_vmin) *
-		    s->cap.eta;
-	else
-		e = s->bat.capacity_ah * 3.7 * 3600 * s->bat.eta;
-	return e - 20.0 * p_w * HOST_SHUTDOWN_LOAD_PCT / 100;
-}
-
-static struct outcome run_case(const struct store_def *s, double p_w,
+static struct outcome run_case(const struct bench_board *s, double p_w,
 			       double outage_s, double dur_s, enum pol pol,
 			       u64 seed)
 {
@@ -305,7 +205,7 @@ static struct outcome run_case(const struct store_def *s, double p_w,
 	unsigned int adc_errors = 0;
 	const struct gpio_ups_estimate *e;
 	long long end_ms = outage_s < 0 ? -1 : llround(outage_s * 1000);
-	double budget = accu_budget_j(s, p_w), accu = 0;
+	double budget = bench_accu_budget_j(s, p_w), accu = 0;
 	u64 emergency = GPIO_UPS_NEVER, next_eval = GPIO_UPS_NEVER;
 	long long t, t0 = 1000000;	/* driver clock at the power loss */
 	bool committed = false;
@@ -457,9 +357,9 @@ struct tally {
 };
 
 /* the plant of a store aged to `age` of its nominal (DT) capacity */
-static struct store_def store_aged(const struct store_def *s, double age)
+static struct bench_board store_aged(const struct bench_board *s, double age)
 {
-	struct store_def a = *s;
+	struct bench_board a = *s;
 
 	a.cap.c_f *= age;
 	a.bat.capacity_ah *= age;
@@ -488,8 +388,8 @@ static void print_table(const char *title, const struct tally *tot,
 	for (k = 0; k < NPOL; k++)
 		printf(" %16s", pol_name[k]);
 	printf("\n");
-	for (si = 0; si < ARRAY_SIZE(stores); si++) {
-		printf("%-16s", stores[si].name);
+	for (si = 0; si < ARRAY_SIZE(bench_boards); si++) {
+		printf("%-16s", bench_boards[si].name);
 		for (k = 0; k < NPOL; k++) {
 			const struct tally *a = &per[si][k];
 
@@ -503,7 +403,7 @@ static void print_table(const char *title, const struct tally *tot,
 /* Run the whole matrix on stores aged to `age`; returns gpio-ups brownouts */
 static unsigned int run_matrix(double age, unsigned int seeds)
 {
-	struct tally tot[NPOL], per[ARRAY_SIZE(stores)][NPOL];
+	struct tally tot[NPOL], per[ARRAY_SIZE(bench_boards)][NPOL];
 	unsigned int undersized_cfg = 0, undersized_cases = 0, cases = 0;
 	unsigned int ceiling = 0;
 	double t_last;
@@ -512,8 +412,8 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 
 	memset(tot, 0, sizeof(tot));
 	memset(per, 0, sizeof(per));
-	for (si = 0; si < ARRAY_SIZE(stores); si++) {
-		const struct store_def s = store_aged(&stores[si], age);
+	for (si = 0; si < ARRAY_SIZE(bench_boards); si++) {
+		const struct bench_board s = store_aged(&bench_boards[si], age);
 
 		for (li = 0; li < ARRAY_SIZE(loads_w); li++) {
 			for (di = 0; di < ARRAY_SIZE(durations_s); di++) {
@@ -574,7 +474,7 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 		 age < 1 ? " on aged stores" : "",
 		 fault_mode == 1 ? " with ADC faults" :
 		 fault_mode == 2 ? " with ADC faults and loss" : "", cases,
-		 (unsigned int)ARRAY_SIZE(stores),
+		 (unsigned int)ARRAY_SIZE(bench_boards),
 		 (unsigned int)ARRAY_SIZE(loads_w),
 		 (unsigned int)ARRAY_SIZE(durations_s),
 		 (unsigned int)ARRAY_SIZE(outages_s), seeds,
@@ -586,10 +486,9 @@ static unsigned int run_matrix(double age, unsigned int seeds)
 
 int main(void)
 {
-	unsigned int si, b;
+	unsigned int b;
 
-	for (si = 0; si < ARRAY_SIZE(stores); si++)
-		store_setup(&stores[si]);
+	bench_boards_setup();
 
 	printf("Shutdown decisions over the outage matrix (definitions in scripts/bench/bench-decision.c)\n");
 	printf("gpio-ups: shutdown-duration-ms and shutdown-load-percent (%d) of the host, margin 150 %% (default); /m100: shutdown-margin-percent 100; /l100: shutdown-load-percent 100 (default)\n",

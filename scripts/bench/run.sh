@@ -3,7 +3,9 @@
 # `make bench`: run every benchmark in scripts/bench/ in name order.
 #   bench-*.c  are built against the very same core sources the kernel
 #              module uses (energy model, estimator, policy) plus the plant
-#              simulator sim.c, with the userspace stand-ins of
+#              simulator sim.c, the driver's glue driver-glue.c and the
+#              decision benchmarks' boards boards.c (shared sources: not
+#              named bench-*), with the userspace stand-ins of
 #              scripts/bench/shim/linux/, then run;
 #   bench-*.sh are run as they are.
 # Each benchmark prints its own table.
@@ -22,7 +24,7 @@ trap 'rm -rf "$OUT"' EXIT
 CFLAGS=(-O2 -std=gnu11 -Wall -Wextra -Wno-unused-parameter
 	-I "$BENCH/shim" -I "$DRV" -I "$BENCH")
 CORE=("$DRV/gpio-ups-energy.c" "$DRV/gpio-ups-policy.c" "$DRV/gpio-ups-learn.c"
-      "$BENCH/sim.c" "$BENCH/driver-glue.c")
+      "$BENCH/sim.c" "$BENCH/driver-glue.c" "$BENCH/boards.c")
 
 selected() {
 	local name=$1 pat

@@ -27,91 +27,22 @@ W=$(step_dir)
 OVP="/usr/bin/python3 $GPIO_UPS_ROOT/scripts/ovparams.py"
 rc=0
 
+. "$GPIO_UPS_ROOT/scripts/lib/overlay.sh"
+
 # --- 1. the overlays -------------------------------------------------------
-OV="$W/dtbs"
-if out=$("$GPIO_UPS_ROOT/scripts/dtbs.sh" "$OV" 2>&1); then
-	log "$out"
-	pass "overlays: dts/*.dts build with dtc -@, no warnings"
-else
-	fail "overlays: dts/*.dts build with dtc -@, no warnings" "$out"
-	exit 1
-fi
+ov_build "overlays: dts/*.dts build with dtc -@, no warnings"
 
 # --- 2. mainline board DTBs with symbols -----------------------------------
-DTBO_DIR="$CACHE/build/dtbs-arm64-6.12"
-BASES="broadcom/bcm2837-rpi-3-b-plus.dtb broadcom/bcm2711-rpi-4-b.dtb nvidia/tegra210-p3450-0000.dtb"
-kmake() {
-	make -C "$SRC" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		O="$DTBO_DIR" DTC_FLAGS=-@ "$@"
-}
-name="overlays: mainline 6.12 Pi 3B+/4B and Jetson Nano DTBs with symbols"
-mkdir -p "$DTBO_DIR"
-if { [ -f "$DTBO_DIR/.config" ] || kmake -s defconfig >&2; } && kmake -s $BASES >&2; then
-	pass "$name"
-else
-	fail "$name" "kernel dtbs build failed (see the log)"
-	exit 1
-fi
+ov_base_dtbs "overlays: mainline 6.12 Pi 3B+/4B and Jetson Nano DTBs with symbols" \
+	broadcom/bcm2837-rpi-3-b-plus.dtb broadcom/bcm2711-rpi-4-b.dtb nvidia/tegra210-p3450-0000.dtb
 RPI3="$DTBO_DIR/arch/arm64/boot/dts/broadcom/bcm2837-rpi-3-b-plus.dtb"
 RPI4="$DTBO_DIR/arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dtb"
 NANO="$DTBO_DIR/arch/arm64/boot/dts/nvidia/tegra210-p3450-0000.dtb"
 
 # --- 3. processed schema: our binding and the in-tree ones it uses ---------
-SCH="$W/schema"
-B="$SRC/Documentation/devicetree/bindings"
-mkdir -p "$SCH/power/supply" "$SCH/iio/adc" "$SCH/iio/afe"
-cp "$GPIO_UPS_ROOT/Documentation/devicetree/bindings/power/supply/gpio-ups.yaml" "$SCH/power/supply/"
-cp "$B/iio/adc/ti,ads1015.yaml" "$SCH/iio/adc/"
-cp "$B/iio/afe/voltage-divider.yaml" "$SCH/iio/afe/"
-if ! out=$(dt-mk-schema -j "$SCH" 2>&1 >"$W/processed-schema.json"); then
-	fail "overlays: processed schema" "$out"
-	exit 1
-fi
-[ -z "$out" ] || log "dt-mk-schema: $out"
+ov_schema "overlays: processed schema" iio/adc/ti,ads1015.yaml iio/afe/voltage-divider.yaml
 
-# --- helpers ---------------------------------------------------------------
-ERRS=()
-M=""	# merged dtb of the current case
-# phandle of the node a base/overlay label points at, in the merged tree
-ph() { fdtget "$M" "$(fdtget -t s "$M" /__symbols__ "$1")" phandle 2>/dev/null; }
-path_of() { fdtget -t s "$M" /__symbols__ "$1" 2>/dev/null; }
-# expect PATH PROP VALUE [TYPE]: fdtget output must equal VALUE
-expect() {
-	local got
-	got=$(fdtget ${4:+-t $4} "$M" "$1" "$2" 2>&1)
-	[ "$got" = "$3" ] || ERRS+=("$1:$2 is '$got', expected '$3'")
-}
-expect_absent() {
-	fdtget "$M" "$1" "$2" >/dev/null 2>&1 && ERRS+=("$1:$2 present, expected absent")
-}
-
-# validate NAME DTB NODE...: dt-validate the merged tree; errors naming one
-# of the NODEs fail, and /gpio-ups must have matched the gpio-ups schema.
-validate() {
-	local name=$1 dtb=$2 out errs n
-	shift 2
-	out=$(dt-validate -M -s "$W/processed-schema.json" "$dtb" 2>&1)
-	log "== dt-validate $dtb"
-	log "$out"
-	errs=""
-	for n in "$@"; do
-		errs+=$(printf '%s\n' "$out" | grep -F "$dtb: $n: " | grep -v 'matched on schema')
-	done
-	if printf '%s\n' "$out" | grep -q -e '^Traceback' -e 'KeyError'; then
-		fail "$name" "dt-validate crashed:" "$(printf '%s\n' "$out" | tail -5)"
-		rc=1
-	elif [ -n "$errs" ]; then
-		fail "$name" "$errs"
-		rc=1
-	elif ! printf '%s\n' "$out" | grep -A3 "^$dtb: /gpio-ups: matched on schema" |
-			grep -q 'schemas/power/supply/gpio-ups.yaml#'; then
-		fail "$name" "/gpio-ups did not match the gpio-ups schema"
-		rc=1
-	else
-		pass "$name"
-	fi
-}
-
+# --- helpers (and those of scripts/lib/overlay.sh) -------------------------
 # merge TAG DTBO BASE [PARAM...]: apply parameters and the overlay; sets M
 merge() {
 	local tag=$1 dtbo=$2 base=$3 out

@@ -32,62 +32,22 @@ W=$(step_dir)
 rc=0
 P="overlays jetson-orin"
 
+. "$GPIO_UPS_ROOT/scripts/lib/overlay.sh"
+
 # --- 1. the overlays -------------------------------------------------------
-OV="$W/dtbs"
-if out=$("$GPIO_UPS_ROOT/scripts/dtbs.sh" "$OV" 2>&1) &&
-		[ -e "$OV/gpio-ups-jetson-orin-nano.dtbo" ]; then
-	log "$out"
-	pass "$P: dts/gpio-ups-jetson-orin-nano*.dts build with dtc -@, no warnings"
-else
-	fail "$P: dts/gpio-ups-jetson-orin-nano*.dts build with dtc -@, no warnings" "$out"
-	exit 1
-fi
+ov_build "$P: dts/gpio-ups-jetson-orin-nano*.dts build with dtc -@, no warnings" \
+	gpio-ups-jetson-orin-nano.dtbo
 
 # --- 2. mainline Orin Nano developer kit DTB with symbols -------------------
-DTBO_DIR="$CACHE/build/dtbs-arm64-6.12"
 BASE_DTB=nvidia/tegra234-p3768-0000+p3767-0005.dtb
-kmake() {
-	make -C "$SRC" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		O="$DTBO_DIR" DTC_FLAGS=-@ "$@"
-}
-name="$P: mainline 6.12 Jetson Orin Nano developer kit DTB with symbols"
-mkdir -p "$DTBO_DIR"
-if { [ -f "$DTBO_DIR/.config" ] || kmake -s defconfig >&2; } && kmake -s "$BASE_DTB" >&2; then
-	pass "$name"
-else
-	fail "$name" "kernel dtbs build failed (see the log)"
-	exit 1
-fi
+ov_base_dtbs "$P: mainline 6.12 Jetson Orin Nano developer kit DTB with symbols" "$BASE_DTB"
 ORIN="$DTBO_DIR/arch/arm64/boot/dts/$BASE_DTB"
 
 # --- 3. processed schema ---------------------------------------------------
-SCH="$W/schema"
-B="$SRC/Documentation/devicetree/bindings"
-mkdir -p "$SCH/power/supply" "$SCH/iio/adc" "$SCH/iio/afe"
-cp "$GPIO_UPS_ROOT/Documentation/devicetree/bindings/power/supply/gpio-ups.yaml" "$SCH/power/supply/"
-cp "$B/power/supply/battery.yaml" "$SCH/power/supply/"
-cp "$B/iio/adc/ti,ads1015.yaml" "$SCH/iio/adc/"
-cp "$B/iio/afe/voltage-divider.yaml" "$SCH/iio/afe/"
-if ! out=$(dt-mk-schema -j "$SCH" 2>&1 >"$W/processed-schema.json"); then
-	fail "$P: processed schema" "$out"
-	exit 1
-fi
-[ -z "$out" ] || log "dt-mk-schema: $out"
+ov_schema "$P: processed schema" power/supply/battery.yaml iio/adc/ti,ads1015.yaml \
+	iio/afe/voltage-divider.yaml
 
-# --- helpers ---------------------------------------------------------------
-ERRS=()
-M=""	# merged dtb of the current case
-ph() { fdtget "$M" "$(fdtget -t s "$M" /__symbols__ "$1")" phandle 2>/dev/null; }
-path_of() { fdtget -t s "$M" /__symbols__ "$1" 2>/dev/null; }
-expect() {
-	local got
-	got=$(fdtget ${4:+-t $4} "$M" "$1" "$2" 2>&1)
-	[ "$got" = "$3" ] || ERRS+=("$1:$2 is '$got', expected '$3'")
-}
-expect_absent() {
-	fdtget "$M" "$1" "$2" >/dev/null 2>&1 && ERRS+=("$1:$2 present, expected absent")
-}
-
+# --- helpers (and those of scripts/lib/overlay.sh) -------------------------
 # GPIO number of Tegra234 main-controller port PORT, line N, from the tree's
 # own binding header (not from the overlay's copy of it).
 H="$SRC/include/dt-bindings/gpio/tegra234-gpio.h"
@@ -115,7 +75,7 @@ pin_matches() {
 }
 
 # pin_known PIN: the 6.12 tree's Tegra234 pinmux binding and driver have it.
-PINMUX_YAML="$B/pinctrl/nvidia,tegra234-pinmux.yaml"
+PINMUX_YAML="$SRC/Documentation/devicetree/bindings/pinctrl/nvidia,tegra234-pinmux.yaml"
 PINMUX_DRV="$SRC/drivers/pinctrl/tegra/pinctrl-tegra234.c"
 pin_known() {
 	grep -qE "[[ ,]$1(,|\$| )" "$PINMUX_YAML" &&
@@ -142,31 +102,6 @@ pinmux_state() {
 			esac
 		done
 	done
-}
-
-validate() {
-	local name=$1 dtb=$2 out errs n
-	shift 2
-	out=$(dt-validate -M -s "$W/processed-schema.json" "$dtb" 2>&1)
-	log "== dt-validate $dtb"
-	log "$out"
-	errs=""
-	for n in "$@"; do
-		errs+=$(printf '%s\n' "$out" | grep -F "$dtb: $n: " | grep -v 'matched on schema')
-	done
-	if printf '%s\n' "$out" | grep -q -e '^Traceback' -e 'KeyError'; then
-		fail "$name" "dt-validate crashed:" "$(printf '%s\n' "$out" | tail -5)"
-		rc=1
-	elif [ -n "$errs" ]; then
-		fail "$name" "$errs"
-		rc=1
-	elif ! printf '%s\n' "$out" | grep -A3 "^$dtb: /gpio-ups: matched on schema" |
-			grep -q 'schemas/power/supply/gpio-ups.yaml#'; then
-		fail "$name" "/gpio-ups did not match the gpio-ups schema"
-		rc=1
-	else
-		pass "$name"
-	fi
 }
 
 VALIDATE_NODES=(gpio-ups adc@48 battery)

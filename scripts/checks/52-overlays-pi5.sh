@@ -45,13 +45,8 @@ else
 fi
 
 # the gpio-ups binding alone, for dt-validate
-SCH="$W/schema"
-mkdir -p "$SCH/power/supply"
-cp "$R/Documentation/devicetree/bindings/power/supply/gpio-ups.yaml" "$SCH/power/supply/"
-if ! out=$(dt-mk-schema -j "$SCH" 2>&1 >"$W/processed-schema.json"); then
-	fail "overlays pi5: processed schema" "$out"
-	exit 1
-fi
+. "$R/scripts/lib/overlay.sh"
+ov_schema "overlays pi5: processed schema"
 
 # The cases: overlay, parameters, expected i2c1 status ("" = any).
 cases="$W/cases"
@@ -113,20 +108,7 @@ while read -r ov params; do
 		continue
 	fi
 	pass "$name"
-	name="overlays pi5: $label validates against the binding"
-	out=$(dt-validate -M -s "$W/processed-schema.json" "$W/$tag.fw.dtb" 2>&1)
-	log "== dt-validate $tag"
-	log "$out"
-	if printf '%s\n' "$out" | grep -F "$W/$tag.fw.dtb: gpio-ups: " | grep -qv 'matched on schema'; then
-		fail "$name" "$(printf '%s\n' "$out" | grep -F ": gpio-ups: " | head -5)"
-		rc=1
-	elif ! printf '%s\n' "$out" | grep -A3 "$W/$tag.fw.dtb: /gpio-ups: matched on schema" |
-			grep -q 'gpio-ups.yaml#'; then
-		fail "$name" "/gpio-ups did not match the gpio-ups schema"
-		rc=1
-	else
-		pass "$name"
-	fi
+	validate "overlays pi5: $label validates against the binding" "$W/$tag.fw.dtb" gpio-ups
 done <"$cases"
 
 # Negative: the checker refuses a pin configuration RP1 rejects.

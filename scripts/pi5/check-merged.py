@@ -58,14 +58,6 @@ def main(argv):
             walk(c, p + '/' + c.name)
     walk(root, '')
 
-    def find(path):
-        n = root
-        for part in [x for x in path.split('/') if x]:
-            n = n.child(part)
-            if n is None:
-                return None
-        return n
-
     syms = root.child('__symbols__')
 
     def label(name):
@@ -73,8 +65,8 @@ def main(argv):
         return v.rstrip(b'\0').decode() if v else None
 
     gpio_path, i2c_path = label('gpio'), label('i2c1')
-    gpio = find(gpio_path) if gpio_path else None
-    i2c = find(i2c_path) if i2c_path else None
+    gpio = root.lookup(gpio_path) if gpio_path else None
+    i2c = root.lookup(i2c_path) if i2c_path else None
     if gpio is None or i2c is None:
         errs.append('the base tree lacks the gpio or i2c1 label')
     ups = root.child('gpio-ups')

@@ -3,14 +3,17 @@
 # after scripts/lib.sh, with UML set to scripts/uml): reading a run
 # directory left by boot.sh, booting a scenario, judging it.
 #
-# Scenarios with their own verdict: scripts/uml/scenarios/NAME.verdict.sh,
-# next to the guest script it boots, defines
+# Every system-test scenario is a file scripts/uml/scenarios/NAME.verdict.sh,
+# next to the guest script it boots, that defines
 #   scn_name            the check's name (the PASS/FAIL line)
 #   scn_boot RUN        boot the guest into the run directory RUN; the DTB it
-#                       boots with is RUN.dtb (scn_dtb)
+#                       boots with is RUN.dtb (scn_dtb, board_boot)
 #   scn_judge RUN       print one reason per line why the run failed, nothing
-#                       if it passed; may write a one-line DIR/figures
-# and 70-system.sh boots and judges every such file.
+#                       if it passed; may write a one-line RUN/figures
+# or, where one boot answers several checks, instead of scn_name/scn_judge
+#   scn_checks=("NAME|FUNCTION" ...)   FUNCTION RUN judges check NAME as
+#                       scn_judge does
+# 70-system.sh boots every such file and judges it (scn_verdicts).
 # shellcheck shell=bash
 
 # ---- helpers over a run directory -------------------------------------------
@@ -86,6 +89,22 @@ scn_dtb() {
 }
 # ms_between T0 T1: milliseconds from T0 to T1 (seconds, as in marks)
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+# commit_after RUN MARK TEXT: set commit_ms to the milliseconds from the
+# scenario mark MARK to the first poweroff_cmd call; if there is no such
+# mark or no call, print why ("no orderly_poweroff TEXT") and return 1
+commit_after() {
+	local t call
+	t=$(mark_t "$1" "$2")
+	call=$(head -n1 "$1/poweroff-calls" 2>/dev/null)
+	if [ -z "$t" ]; then
+		echo "scenario did not run"
+		return 1
+	elif [ -z "$call" ]; then
+		echo "no orderly_poweroff $3"
+		return 1
+	fi
+	commit_ms=$(ms_between "$t" "${call%% *}")
+}
 # mj UJ: microjoules as millijoules
 mj() { echo $(( ${1:-0} / 1000 )); }
 # outage_judge RUN: the verdict of an outage that must end in an orderly
@@ -149,4 +168,78 @@ outage_judge() {
 last_status() {
 	{ cat "$1/poweroff-calls" "$1/poweroff-end" 2>/dev/null; grep 't_ms=' "$1/marks" 2>/dev/null; } |
 		sort -n | tail -n1
+}
+
+# scn_checks_of FILE: "NAME|FUNCTION", one line per check of a verdict file
+scn_checks_of() {
+	(
+		scn_name=
+		scn_checks=()
+		. "$1"
+		if [ ${#scn_checks[@]} -gt 0 ]; then
+			printf '%s\n' "${scn_checks[@]}"
+		else
+			echo "${scn_name:-system: $(basename "$1" .verdict.sh) (no scn_name)}|scn_judge"
+		fi
+	)
+}
+# scn_verdicts FILE RUN: judge the run directory RUN of the verdict file
+# FILE: a PASS/FAIL line per check, then the run's figures, if any
+scn_verdicts() {
+	local f=$1 R=$2 name fn r
+	while IFS='|' read -r name fn; do
+		mapfile -t r < <(scn_judge() { echo "$f defines no scn_judge"; }
+				 . "$f"; "$fn" "$R" </dev/null)
+		verdict "$name" "$R" "${r[@]}"
+	done < <(scn_checks_of "$f")
+	if [ -s "$R/figures" ]; then
+		sed 's/^/  figures: /' "$R/figures"
+		log "$(basename "$R"): $(cat "$R/figures")"
+	fi
+}
+
+# ---- the outage on a board overlay of dts/ (scenarios/board-*.verdict.sh) ----
+# board_wait_s DTB: how long the outage scenario waits for the commit
+board_wait_s() {
+	local w=$(( $(ups_prop "$1" fallback-shutdown-ms 5000) / 1000 + 40 ))
+	[ "$w" -le 100 ] || w=100
+	echo "$w"
+}
+# board_boot RUN OVERLAY [-e K=V...]: dts/OVERLAY.dts onto the simulated
+# HAT (RUN.dtb), then outage.sh with the simulated store set up by K=V
+board_boot() {
+	local R=$1 ovl=$2 w
+	shift 2
+	"$UML/mkdtb.sh" "$R.dtb" "$GPIO_UPS_ROOT/dts/$ovl.dts" >&2 || { rm -f "$R.dtb"; return 0; }
+	w=$(board_wait_s "$R.dtb")
+	boot $(( w + 40 )) "$R.dtb" "$R" outage -e G_SHUTDOWN_WAIT_S=3 -e G_WAIT_S="$w" "$@"
+}
+# board_judge RUN OVERLAY: exactly one orderly_poweroff within the wait,
+# with the energy for shutdown-duration-ms at the load then left, the
+# shutdown line (if the board has one) asserted at power-off, no brownout
+board_judge() {
+	local R=$1 ovl=$2 bdtb=$1.dtb bdur os call e rep
+	if [ ! -f "$bdtb" ]; then
+		echo "dts/$ovl.dts does not apply onto scripts/uml/base.dts (see the step log)"
+		return
+	fi
+	bdur=$(ups_prop "$bdtb" shutdown-duration-ms 20000)
+	os=$(mark_t "$R" outage-start)
+	call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
+	if [ -z "$os" ]; then
+		echo "scenario did not run; guest errors: $(cat "$R/errors" 2>/dev/null)"
+	elif [ -z "$call" ]; then
+		echo "no orderly_poweroff within $(board_wait_s "$bdtb") s of the outage"
+	else
+		[ "$(ncalls "$R")" -eq 1 ] || echo "orderly_poweroff ran $(ncalls "$R") times"
+		e=$(energy_ok "$call" "$bdur")
+		[ -z "$e" ] || echo "$e"
+		rep=$(poweroff_report "$R")
+		if fdtget "$bdtb" /gpio-ups shutdown-gpios >/dev/null 2>&1; then
+			[ "$(field "$rep" shutdown_line)" = 1 ] ||
+				echo "shutdown line not asserted at power-off: ${rep:-no report}"
+		fi
+		[ "$(field "$rep" brownout)" = 0 ] || echo "the store ran dry: ${rep:-no power-off report}"
+		log "$ovl: commit $(awk -v a="${call%% *}" -v b="$os" 'BEGIN { printf "%.1f", a - b }') s after the cut; $call"
+	fi
 }

@@ -4,7 +4,7 @@
 # (scripts/uml/scenarios/NAME.verdict.sh) one by one, outside make check:
 #
 # Usage: scripts/uml/run-verdict.sh OUTDIR NAME...
-#   e.g. scripts/uml/run-verdict.sh /tmp/v flap-gpio adchang
+#   e.g. scripts/uml/run-verdict.sh /tmp/v flap-gpio adchang board-sla
 # Each run lands in OUTDIR/NAME (console.log, marks, ...; DTB OUTDIR/NAME.dtb);
 # prints PASS/FAIL lines as scripts/checks/70-system.sh does, with figures.
 set -uo pipefail
@@ -24,8 +24,6 @@ for n in "$@"; do
 	f="$UML/scenarios/$n.verdict.sh"
 	[ -f "$f" ] || die "no $f"
 	( . "$f"; scn_boot "$D/$n" ) 2> "$D/$n.log"
-	mapfile -t r < <(. "$f"; scn_judge "$D/$n")
-	verdict "$( . "$f"; echo "$scn_name")" "$D/$n" "${r[@]}"
-	[ ! -s "$D/$n/figures" ] || sed 's/^/  figures: /' "$D/$n/figures"
+	scn_verdicts "$f" "$D/$n" 2>> "$D/$n.log"
 done
 exit $rc

@@ -2,7 +2,7 @@
 # System test boot 1: a glitch shorter than the debounce, an outage ridden
 # through, then a long outage until the driver commits and orderly_poweroff
 # runs poweroff_cmd (guest-poweroff.sh takes the full shutdown duration).
-# Host-side assertions: scripts/checks/70-system.sh.
+# Host-side assertions: system.verdict.sh.
 # shellcheck shell=bash
 deb=${G_DEBOUNCE_MS:-200}
 say "scenario: glitch of $((deb / 2)) ms (debounce $deb ms)"
