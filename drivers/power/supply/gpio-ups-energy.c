@@ -439,6 +439,54 @@ static s64 gpio_ups_mul_div_s64(s64 a, s64 b, s64 c)
 	return (a < 0) != (b < 0) ? -q : q;
 }
 
+/* means of t - t0, of the scaled energy and of the voltage over the window */
+static void gpio_ups_fit_means(struct gpio_ups_estimator *e, u64 t0,
+			       u64 *mt, u64 *me, u64 *mv)
+{
+	unsigned int n = e->priv.count, i;
+	const struct gpio_ups_est_point *p;
+	u64 st = 0, se = 0, sv = 0;
+
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(e, i);
+		st += p->t_ms - t0;
+		se += p->e_uj >> e->priv.shift;
+		sv += p->v_uv;
+	}
+	*mt = div_u64(st + n / 2, n);
+	*me = div_u64(se + n / 2, n);
+	*mv = div_u64(sv + n / 2, n);
+}
+
+/* power in uW = -(dE/dt in uJ/ms) * 1000, guarded against garbage */
+static s64 gpio_ups_fit_power_uw(s64 sxe, s64 sxx, unsigned int sh)
+{
+	u64 q = div64_u64(abs(sxe), sxx);
+
+	if (q > (1ULL << 40))
+		return sxe < 0 ? S64_MAX : S64_MIN;
+	return (s64)mul_u64_u64_div_u64(abs(sxe), 1000ULL << sh, sxx) *
+	       (sxe < 0 ? 1 : -1);
+}
+
+/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
+static u64 gpio_ups_fit_sigma_uj(struct gpio_ups_estimator *e, u64 t0,
+				 u64 mt, u64 me, s64 sxe, s64 sxx)
+{
+	unsigned int n = e->priv.count, i, sh = e->priv.shift;
+	const struct gpio_ups_est_point *p;
+	u64 sabs = 0;
+	s64 dt, res;
+
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(e, i);
+		dt = (s64)(p->t_ms - t0) - (s64)mt;
+		res = (s64)(p->e_uj >> sh) - (s64)me - gpio_ups_mul_div_s64(sxe, dt, sxx);
+		sabs += abs(res);
+	}
+	return div_u64(sabs * 5, 4 * (n - 2)) << sh;
+}
+
 /*
  * Least-squares line through (t, E) and (t, V) of the window.
  *
@@ -454,9 +502,8 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 	struct gpio_ups_est_fit *f = &e->priv.fit;
 	unsigned int n = e->priv.count, i, sh = e->priv.shift;
 	const struct gpio_ups_est_point *p;
-	u64 st = 0, se = 0, sv = 0, mt, me, mv, t0, sabs = 0;
-	s64 sxx = 0, sxe = 0, sxv = 0, dt, de, res;
-	u64 q;
+	u64 mt, me, mv, t0;
+	s64 sxx = 0, sxe = 0, sxv = 0, dt, de;
 
 	memset(f, 0, sizeof(*f));
 	f->n = n;
@@ -470,15 +517,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 	f->span_ms = p->t_ms - t0;
 	if (n < 2 || !f->span_ms)
 		return;
-	for (i = 0; i < n; i++) {
-		p = gpio_ups_win_at(e, i);
-		st += p->t_ms - t0;
-		se += p->e_uj >> sh;
-		sv += p->v_uv;
-	}
-	mt = div_u64(st + n / 2, n);
-	me = div_u64(se + n / 2, n);
-	mv = div_u64(sv + n / 2, n);
+	gpio_ups_fit_means(e, t0, &mt, &me, &mv);
 	f->v_mean_uv = (u32)mv;
 	for (i = 0; i < n; i++) {
 		p = gpio_ups_win_at(e, i);
@@ -492,13 +531,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 		return;
 	f->sxx = sxx;
 	f->sxv = sxv;
-	/* power in uW = -(dE/dt in uJ/ms) * 1000, guarded against garbage */
-	q = div64_u64(abs(sxe), sxx);
-	if (q > (1ULL << 40))
-		f->power_uw = sxe < 0 ? S64_MAX : S64_MIN;
-	else
-		f->power_uw = (s64)mul_u64_u64_div_u64(abs(sxe), 1000ULL << sh,
-						      sxx) * (sxe < 0 ? 1 : -1);
+	f->power_uw = gpio_ups_fit_power_uw(sxe, sxx, sh);
 	/* value of the line at the newest sample */
 	dt = (s64)(f->t_last_ms - t0) - (s64)mt;
 	de = gpio_ups_mul_div_s64(sxe, dt, sxx);
@@ -507,14 +540,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 	f->v_last_uv = (u32)clamp_t(s64, (s64)mv + de, 0, U32_MAX);
 	if (n < 3)
 		return;
-	for (i = 0; i < n; i++) {
-		p = gpio_ups_win_at(e, i);
-		dt = (s64)(p->t_ms - t0) - (s64)mt;
-		res = (s64)(p->e_uj >> sh) - (s64)me - gpio_ups_mul_div_s64(sxe, dt, sxx);
-		sabs += abs(res);
-	}
-	/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
-	f->sigma_uj = div_u64(sabs * 5, 4 * (n - 2)) << sh;
+	f->sigma_uj = gpio_ups_fit_sigma_uj(e, t0, mt, me, sxe, sxx);
 }
 
 /* energy the fitted line predicts at t_ms */
@@ -755,19 +781,18 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e, u32 v_uv)
 				  true);
 }
 
-static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
-				 const struct gpio_ups_est_point *raw)
+/*
+ * The energy now: on backup the fitted line at the newest sample (a lone
+ * reading moves it by a fraction of its error), else the reading itself.
+ */
+static void gpio_ups_est_publish_energy(struct gpio_ups_estimator *e,
+					const struct gpio_ups_est_point *raw,
+					bool ready)
 {
-	const struct gpio_ups_store *store = e->store;
 	struct gpio_ups_estimate *est = &e->est;
 	struct gpio_ups_est_fit *f = &e->priv.fit;
-	bool ready = gpio_ups_fit_ready(e);
 	u64 full = est->energy_full_uj, energy;
-	u32 p_uw = 0;
-	bool have_p = false, measured = false, fresh = false;
-	u64 loss;
 
-	gpio_ups_est_clear_outputs(e);
 	est->energy_valid = true;
 	if (!e->priv.on_mains && ready) {
 		energy = f->e_last_uj;
@@ -781,90 +806,146 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
 	est->sample_ms = raw->t_ms;
 	est->sample_energy_uj = min(raw->e_uj, full);
 	est->tol_uj = gpio_ups_est_tol_uj(e, raw->v_uv);
+}
 
-	if (e->priv.on_mains) {
-		s64 rate_uw;
-		u64 thr_uw = div_u64(full * GPIO_UPS_EST_CHARGE_PERMILLE_MIN,
-				     1000 * 60);
-		bool rising = false, have_rate = ready;
+/*
+ * Time to full while the stored energy rises at rate_uw: from the voltage
+ * slope for a supercapacitor, from the energy slope for a battery.
+ */
+static void gpio_ups_est_publish_ttf(struct gpio_ups_estimator *e,
+				     s64 rate_uw)
+{
+	const struct gpio_ups_store *store = e->store;
+	struct gpio_ups_estimate *est = &e->est;
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	u64 full = est->energy_full_uj;
 
-		/* charge rate: slope of energy, positive while charging */
-		rate_uw = have_rate ? -f->power_uw : 0;
-		if (have_rate)
-			rising = rate_uw > 0 && (u64)rate_uw > thr_uw;
-		est->charging = rising || (!have_rate &&
-			est->capacity_pct < GPIO_UPS_EST_FULL_PCT);
-		est->full = !rising &&
-			est->capacity_pct >= GPIO_UPS_EST_FULL_PCT;
-		if (est->full)
-			est->charging = false;
-		if (rising && gpio_ups_is_cap(store) && f->sxv > 0 &&
-		    est->voltage_uv < store->voltage_max_uv) {
-			/* ms = dV * Sxx / Sxv; dV < 2^26, Sxx < 2^40 */
-			u64 ms = mul_u64_u64_div_u64(store->voltage_max_uv -
-						     est->voltage_uv,
-						     f->sxx, f->sxv);
+	if (gpio_ups_is_cap(store) && f->sxv > 0 &&
+	    est->voltage_uv < store->voltage_max_uv) {
+		/* ms = dV * Sxx / Sxv; dV < 2^26, Sxx < 2^40 */
+		u64 ms = mul_u64_u64_div_u64(store->voltage_max_uv -
+					     est->voltage_uv,
+					     f->sxx, f->sxv);
 
-			est->ttf_s = (u32)min_t(u64, div_u64(ms, 1000), U32_MAX);
-			est->ttf_valid = true;
-		} else if (rising && !gpio_ups_is_cap(store)) {
-			est->ttf_s = (u32)min_t(u64, div64_u64(full - est->energy_uj,
-							       (u64)rate_uw), U32_MAX);
-			est->ttf_valid = true;
-		}
-		return;
+		est->ttf_s = (u32)min_t(u64, div_u64(ms, 1000), U32_MAX);
+		est->ttf_valid = true;
+	} else if (!gpio_ups_is_cap(store)) {
+		est->ttf_s = (u32)min_t(u64, div64_u64(full - est->energy_uj,
+						       (u64)rate_uw), U32_MAX);
+		est->ttf_valid = true;
 	}
+}
 
-	/* on backup: load power */
-	if (gpio_ups_vi_power(e, &p_uw)) {
-		have_p = true;
-		measured = true;
+/* On mains: charging, full and time to full, from the charge rate. */
+static void gpio_ups_est_publish_mains(struct gpio_ups_estimator *e,
+				       bool ready)
+{
+	struct gpio_ups_estimate *est = &e->est;
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	u64 thr_uw = div_u64(est->energy_full_uj *
+			     GPIO_UPS_EST_CHARGE_PERMILLE_MIN, 1000 * 60);
+	bool rising = false, have_rate = ready;
+	s64 rate_uw;
+
+	/* charge rate: slope of energy, positive while charging */
+	rate_uw = have_rate ? -f->power_uw : 0;
+	if (have_rate)
+		rising = rate_uw > 0 && (u64)rate_uw > thr_uw;
+	est->charging = rising || (!have_rate &&
+		est->capacity_pct < GPIO_UPS_EST_FULL_PCT);
+	est->full = !rising &&
+		est->capacity_pct >= GPIO_UPS_EST_FULL_PCT;
+	if (est->full)
+		est->charging = false;
+	if (rising)
+		gpio_ups_est_publish_ttf(e, rate_uw);
+}
+
+/*
+ * On backup: the load power, from V * I, else the nominal load of a
+ * battery without a current channel, else the slope of the window (at its
+ * mean voltage), else the last measurement of the outage (window
+ * restarting after a load step), else the nominal load.  A new
+ * measurement is kept as the outage's last and counts for its peak.
+ * Return: false when there is no load figure at all.
+ */
+static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *e, bool ready,
+				 u32 *p_uw, bool *measured)
+{
+	const struct gpio_ups_store *store = e->store;
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	bool fresh = false;
+
+	*measured = false;
+	if (gpio_ups_vi_power(e, p_uw)) {
 		fresh = true;
 	} else if (store->type == GPIO_UPS_STORE_BATTERY &&
 		   store->nominal_load_uw) {
-		p_uw = store->nominal_load_uw;
-		have_p = true;
+		*p_uw = store->nominal_load_uw;
 	} else if (ready) {
-		/* the slope is the window's: correct it at its mean voltage */
-		p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
-					       f->v_mean_uv);
-		have_p = true;
-		measured = true;
+		*p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
+						f->v_mean_uv);
 		fresh = true;
 	} else if (e->priv.have_measured) {
-		/* window restarting after a load step: last measurement */
-		p_uw = e->priv.measured_uw;
-		have_p = true;
-		measured = true;
+		*p_uw = e->priv.measured_uw;
+		*measured = true;
 	} else if (store->nominal_load_uw) {
-		p_uw = store->nominal_load_uw;
-		have_p = true;
+		*p_uw = store->nominal_load_uw;
+	} else {
+		return false;
 	}
-	if (!have_p)
-		return;
-	if (measured && fresh) {
+	if (fresh) {
+		*measured = true;
 		e->priv.have_measured = true;
-		e->priv.measured_uw = p_uw;
-		e->priv.peak_uw = max(e->priv.peak_uw, p_uw);
+		e->priv.measured_uw = *p_uw;
+		e->priv.peak_uw = max(e->priv.peak_uw, *p_uw);
 	}
-	/*
-	 * Exponential average, alpha = dt / (tau + dt); seeded with the first
-	 * power, and again with the first measurement if a nominal load
-	 * seeded it.
-	 */
+	return true;
+}
+
+/*
+ * Exponential average, alpha = dt / (tau + dt); seeded with the first
+ * power, and again with the first measurement if a nominal load seeded it.
+ */
+static void gpio_ups_est_average(struct gpio_ups_estimator *e, u32 p_uw,
+				 bool measured, u64 t_ms)
+{
 	if (!e->priv.have_avg || (measured && !e->priv.avg_measured)) {
 		e->priv.avg_uw = p_uw;
 		e->priv.have_avg = true;
 		e->priv.avg_measured = measured;
 	} else {
-		u64 dt = raw->t_ms - e->priv.avg_ms;
+		u64 dt = t_ms - e->priv.avg_ms;
 		s64 d = (s64)p_uw - e->priv.avg_uw;
 
 		dt = min_t(u64, dt, 100ULL * GPIO_UPS_EST_AVG_TAU_MS);
 		e->priv.avg_uw += div64_s64(d * (s64)dt,
 					    GPIO_UPS_EST_AVG_TAU_MS + (s64)dt);
 	}
-	e->priv.avg_ms = raw->t_ms;
+	e->priv.avg_ms = t_ms;
+}
+
+static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
+				 const struct gpio_ups_est_point *raw)
+{
+	const struct gpio_ups_store *store = e->store;
+	struct gpio_ups_estimate *est = &e->est;
+	bool ready = gpio_ups_fit_ready(e), measured;
+	u64 full = est->energy_full_uj;
+	u32 p_uw = 0;
+	u64 loss;
+
+	gpio_ups_est_clear_outputs(e);
+	gpio_ups_est_publish_energy(e, raw, ready);
+	if (e->priv.on_mains) {
+		gpio_ups_est_publish_mains(e, ready);
+		return;
+	}
+
+	/* on backup: load power, less what the ESR burns at it */
+	if (!gpio_ups_est_load_uw(e, ready, &p_uw, &measured))
+		return;
+	gpio_ups_est_average(e, p_uw, measured, raw->t_ms);
 	loss = gpio_ups_esr_loss_uj(store, est->voltage_uv, p_uw);
 	est->energy_uj -= min(loss, est->energy_uj);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
@@ -908,6 +989,145 @@ static int gpio_ups_reject(struct gpio_ups_estimator *e)
 	return -ERANGE;
 }
 
+/* a reading no store can give: too high, negative, out of order, absurd current */
+static bool gpio_ups_est_impossible(const struct gpio_ups_estimator *e,
+				    const struct gpio_ups_sample *s)
+{
+	const struct gpio_ups_store *store = e->store;
+	u64 vlimit = div_u64((u64)store->voltage_max_uv *
+			     (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
+
+	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
+		return true;
+	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
+		return true;
+	if (s->current_valid) {
+		u64 imax = gpio_ups_max_current_ua(store, s->voltage_uv);
+
+		if ((u64)abs((s64)s->current_ua) > 2 * imax)
+			return true;
+	}
+	return false;
+}
+
+/* the window's point for a reading: its usable energy and V * I power */
+static void gpio_ups_est_point_of(const struct gpio_ups_store *store,
+				  const struct gpio_ups_sample *s,
+				  struct gpio_ups_est_point *pt)
+{
+	pt->t_ms = s->time_ms;
+	pt->v_uv = s->voltage_uv;
+	pt->has_i = s->current_valid;
+	pt->e_uj = gpio_ups_sample_energy_uj(store, pt->v_uv, pt->has_i,
+					     s->current_ua);
+	if (pt->has_i && s->current_ua > 0) {
+		/* load power: eta * V * I into the converter; < 2^63 */
+		u64 p = div_u64((u64)pt->v_uv * (u64)s->current_ua *
+				store->efficiency_pct, 100 * PPM);
+
+		pt->p_uw = (u32)min_t(u64, p, U32_MAX);
+	}
+}
+
+/*
+ * A reading the last accepted one cannot explain (gpio_ups_plausible()) is
+ * rejected, unless it is the GPIO_UPS_EST_RESYNC_RUN-th in a row at one new
+ * level: that level is real, the window and the load measurement restart.
+ * Return: true when pt is to be taken.
+ */
+static bool gpio_ups_est_resync(struct gpio_ups_estimator *e,
+				const struct gpio_ups_est_point *pt)
+{
+	if (!e->priv.have_last || gpio_ups_plausible(e, &e->priv.last, pt))
+		return true;
+	if (e->priv.bad_run && gpio_ups_plausible(e, &e->priv.bad, pt))
+		e->priv.bad_run++;
+	else
+		e->priv.bad_run = 1;
+	e->priv.bad = *pt;
+	if (e->priv.bad_run < GPIO_UPS_EST_RESYNC_RUN)
+		return false;
+	/* accepted: the earlier ones stay counted as rejected */
+	gpio_ups_win_reset(e);
+	e->priv.have_measured = false;
+	e->priv.switch_ms = pt->t_ms;
+	return true;
+}
+
+/* what a sample off the fitted line turns out to be */
+enum gpio_ups_est_verdict {
+	GPIO_UPS_EST_ON_LINE,		/* fit it */
+	GPIO_UPS_EST_HELD,		/* held back: a load step or an outlier */
+	GPIO_UPS_EST_LOAD_STEP,		/* GPIO_UPS_EST_STEP_RUN held back */
+};
+
+/*
+ * Load step or lone outlier?  A sample further than
+ * GPIO_UPS_EST_STEP_SIGMAS noise widths from the line is held back;
+ * GPIO_UPS_EST_STEP_RUN of them in a row on one side are a load step.
+ * Held-back samples that the line explains after all were outliers: they
+ * are counted as rejected.
+ */
+static enum gpio_ups_est_verdict
+gpio_ups_est_check_step(struct gpio_ups_estimator *e,
+			const struct gpio_ups_est_point *pt)
+{
+	struct gpio_ups_est_fit *f = &e->priv.fit;
+	u64 pred = gpio_ups_fit_predict(e, pt->t_ms);
+	u64 floor = gpio_ups_margin_uj(e->store, pt->v_uv,
+				       GPIO_UPS_EST_NOISE_FLOOR_UV, false);
+	u64 lim = GPIO_UPS_EST_STEP_SIGMAS * max(f->sigma_uj, floor);
+	int sign = pt->e_uj > pred ? 1 : -1;
+
+	if (pt->e_uj > pred + lim || pt->e_uj + lim < pred) {
+		if (e->priv.npend && sign != e->priv.pend_sign) {
+			e->rejected += e->priv.npend;
+			e->priv.npend = 0;
+		}
+		e->priv.pend_sign = sign;
+		e->priv.pend[e->priv.npend++] = *pt;
+		if (e->priv.npend < GPIO_UPS_EST_STEP_RUN)
+			return GPIO_UPS_EST_HELD;
+		return GPIO_UPS_EST_LOAD_STEP;
+	}
+	if (e->priv.npend) {
+		e->rejected += e->priv.npend;
+		e->priv.npend = 0;
+	}
+	return GPIO_UPS_EST_ON_LINE;
+}
+
+/*
+ * Into the window and the fit, past the first GPIO_UPS_EST_SKIP_MS after
+ * a switch (with a current reading, I * R is compensated: no need to skip)
+ * and in time order.  Return: false when the sample is held back.
+ */
+static bool gpio_ups_est_fit_sample(struct gpio_ups_estimator *e,
+				    const struct gpio_ups_est_point *pt)
+{
+	enum gpio_ups_est_verdict verdict = GPIO_UPS_EST_ON_LINE;
+	unsigned int i;
+
+	if ((!pt->has_i && pt->t_ms < e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) ||
+	    (e->priv.count &&
+	     pt->t_ms <= gpio_ups_win_at(e, e->priv.count - 1)->t_ms))
+		return true;
+	if (!e->priv.on_mains && !pt->has_i && gpio_ups_fit_ready(e))
+		verdict = gpio_ups_est_check_step(e, pt);
+	if (verdict == GPIO_UPS_EST_HELD)
+		return false;
+	if (verdict == GPIO_UPS_EST_LOAD_STEP) {
+		/* restart after the step's first sample (it may straddle it) */
+		gpio_ups_win_reset(e);
+		for (i = 1; i < GPIO_UPS_EST_STEP_RUN; i++)
+			gpio_ups_win_push(e, &e->priv.pend[i]);
+	} else {
+		gpio_ups_win_push(e, pt);
+	}
+	gpio_ups_fit(e);
+	return true;
+}
+
 /**
  * gpio_ups_est_update() - feed one sample
  * @e: estimator
@@ -925,8 +1145,6 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 {
 	const struct gpio_ups_store *store = e->store;
 	struct gpio_ups_est_point pt = { };
-	unsigned int i;
-	u64 vlimit;
 
 	if (!store || store->type == GPIO_UPS_STORE_NONE)
 		return -EINVAL;
@@ -934,94 +1152,15 @@ int gpio_ups_est_update(struct gpio_ups_estimator *e,
 		return -ENODATA;
 	if (!e->priv.mains_known || e->priv.on_mains != s->on_mains)
 		gpio_ups_est_mains_changed(e, s->on_mains, s->time_ms);
-
-	vlimit = div_u64((u64)store->voltage_max_uv *
-			 (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
-	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit)
+	if (gpio_ups_est_impossible(e, s))
 		return gpio_ups_reject(e);
-	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
+	gpio_ups_est_point_of(store, s, &pt);
+	if (!gpio_ups_est_resync(e, &pt))
 		return gpio_ups_reject(e);
-	if (s->current_valid) {
-		u64 imax = gpio_ups_max_current_ua(store, s->voltage_uv);
-
-		if ((u64)abs((s64)s->current_ua) > 2 * imax)
-			return gpio_ups_reject(e);
-	}
-
-	pt.t_ms = s->time_ms;
-	pt.v_uv = s->voltage_uv;
-	pt.has_i = s->current_valid;
-	pt.e_uj = gpio_ups_sample_energy_uj(store, pt.v_uv, pt.has_i,
-					    s->current_ua);
-	if (pt.has_i && s->current_ua > 0) {
-		/* load power: eta * V * I into the converter; < 2^63 */
-		u64 p = div_u64((u64)pt.v_uv * (u64)s->current_ua *
-				store->efficiency_pct, 100 * PPM);
-
-		pt.p_uw = (u32)min_t(u64, p, U32_MAX);
-	}
-
-	if (e->priv.have_last && !gpio_ups_plausible(e, &e->priv.last, &pt)) {
-		/* the same new level GPIO_UPS_EST_RESYNC_RUN times: it is real */
-		if (e->priv.bad_run &&
-		    gpio_ups_plausible(e, &e->priv.bad, &pt))
-			e->priv.bad_run++;
-		else
-			e->priv.bad_run = 1;
-		e->priv.bad = pt;
-		if (e->priv.bad_run < GPIO_UPS_EST_RESYNC_RUN)
-			return gpio_ups_reject(e);
-		/* accepted: the earlier ones stay counted as rejected */
-		gpio_ups_win_reset(e);
-		e->priv.have_measured = false;
-		e->priv.switch_ms = pt.t_ms;
-	}
 	e->priv.bad_run = 0;
 	e->est.seq++;
-
-	/* with a current reading, I * R is compensated: no need to skip */
-	if ((pt.has_i || pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) &&
-	    (!e->priv.count ||
-	     pt.t_ms > gpio_ups_win_at(e, e->priv.count - 1)->t_ms)) {
-		struct gpio_ups_est_fit *f = &e->priv.fit;
-
-		if (!e->priv.on_mains && !pt.has_i && gpio_ups_fit_ready(e)) {
-			/* load step or lone outlier? */
-			u64 pred = gpio_ups_fit_predict(e, pt.t_ms);
-			u64 floor = gpio_ups_margin_uj(store, pt.v_uv,
-						       GPIO_UPS_EST_NOISE_FLOOR_UV,
-						       false);
-			u64 lim = GPIO_UPS_EST_STEP_SIGMAS *
-				  max(f->sigma_uj, floor);
-			int sign = pt.e_uj > pred ? 1 : -1;
-
-			if (pt.e_uj > pred + lim || pt.e_uj + lim < pred) {
-				if (e->priv.npend && sign != e->priv.pend_sign) {
-					e->rejected += e->priv.npend;
-					e->priv.npend = 0;
-				}
-				e->priv.pend_sign = sign;
-				e->priv.pend[e->priv.npend++] = pt;
-				if (e->priv.npend < GPIO_UPS_EST_STEP_RUN)
-					return 0;
-				/* load step: restart after its first sample */
-				gpio_ups_win_reset(e);
-				for (i = 1; i < GPIO_UPS_EST_STEP_RUN; i++)
-					gpio_ups_win_push(e, &e->priv.pend[i]);
-				gpio_ups_fit(e);
-				e->priv.have_last = true;
-				e->priv.last = pt;
-				gpio_ups_est_publish(e, &pt);
-				return 0;
-			}
-			if (e->priv.npend) {
-				e->rejected += e->priv.npend;
-				e->priv.npend = 0;
-			}
-		}
-		gpio_ups_win_push(e, &pt);
-		gpio_ups_fit(e);
-	}
+	if (!gpio_ups_est_fit_sample(e, &pt))
+		return 0;
 	e->priv.have_last = true;
 	e->priv.last = pt;
 	gpio_ups_est_publish(e, &pt);

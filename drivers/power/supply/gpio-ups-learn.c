@@ -290,54 +290,55 @@ static bool gpio_ups_learn_switch_step(struct gpio_ups_learn *l)
 				  ln.se_pm + l->priv.c_var_pm2);
 }
 
-/* Evaluate a finished charge run; true when a figure was learned. */
-static bool gpio_ups_learn_end_run(struct gpio_ups_learn *l)
+/*
+ * The capacitance a finished charge run measured, C = I / slope, with its
+ * relative variance; ln gets the run's line at its start (taken back to the
+ * return of mains).  Return: GPIO_UPS_LEARN_USED, or why the run teaches
+ * nothing.
+ */
+static enum gpio_ups_learn_result
+gpio_ups_learn_run_c(const struct gpio_ups_learn *l,
+		     struct gpio_ups_learn_line *ln, u64 *c_uf, u64 *var_pm2)
 {
 	const struct gpio_ups_learn_cfg *cfg = &l->cfg;
-	struct gpio_ups_learn_fit *f = &l->priv.fit;
-	struct gpio_ups_learn_line ln;
+	const struct gpio_ups_learn_fit *f = &l->priv.fit;
 	u64 window = cfg->voltage_max_uv - cfg->voltage_min_uv;
-	u64 span = 0, sxx_i, c_uf, var_pm2, floor_pm, ret_at;
+	u64 span, sxx_i, floor_pm, ret_at;
 	s64 rise;
-	bool learned = false;
 
-	l->priv.run = false;
-	if (f->n < GPIO_UPS_LEARN_MIN_SAMPLES) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
+	if (f->n < GPIO_UPS_LEARN_MIN_SAMPLES)
+		return GPIO_UPS_LEARN_SHORT;
 	ret_at = l->priv.run_from_return ? l->priv.ret_ms : f->t0_ms;
-	if (!gpio_ups_learn_fit_line(f, ret_at, &ln) || ln.slope_nv_ms <= 0) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
+	if (!gpio_ups_learn_fit_line(f, ret_at, ln) || ln->slope_nv_ms <= 0)
+		return GPIO_UPS_LEARN_SHORT;
 	span = l->priv.last_ms - f->t0_ms;
-	rise = div_s64(ln.slope_nv_ms * (s64)min_t(u64, span, GPIO_UPS_LEARN_MAX_RUN_MS),
+	rise = div_s64(ln->slope_nv_ms * (s64)min_t(u64, span, GPIO_UPS_LEARN_MAX_RUN_MS),
 		       1000);
-	if (rise * 100 < (s64)(window * GPIO_UPS_LEARN_MIN_RISE_PCT)) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
-	if (ln.se_pm > gpio_ups_learn_sq(GPIO_UPS_LEARN_MAX_SE_PM)) {
-		l->c_result = GPIO_UPS_LEARN_NOISY;
-		return false;
-	}
+	if (rise * 100 < (s64)(window * GPIO_UPS_LEARN_MIN_RISE_PCT))
+		return GPIO_UPS_LEARN_SHORT;
+	if (ln->se_pm > gpio_ups_learn_sq(GPIO_UPS_LEARN_MAX_SE_PM))
+		return GPIO_UPS_LEARN_NOISY;
 	/* C = I / slope: uA / (nV/ms) = 1e6 uF; slope > 0, C < 2^40 */
 	sxx_i = (u64)cfg->charge_current_ua * PPM;
-	if ((u64)ln.slope_nv_ms < div64_u64(sxx_i, 1ULL << 40)) {
-		l->c_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
-		return false;
-	}
-	c_uf = div64_u64(sxx_i, ln.slope_nv_ms);
-	if (c_uf * 100 < (u64)cfg->capacitance_uf * GPIO_UPS_LEARN_C_REJECT_PCT ||
-	    c_uf * GPIO_UPS_LEARN_C_REJECT_PCT >
-	    (u64)cfg->capacitance_uf * 100 * 100) {
-		l->c_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
-		return false;
-	}
+	if ((u64)ln->slope_nv_ms < div64_u64(sxx_i, 1ULL << 40))
+		return GPIO_UPS_LEARN_IMPLAUSIBLE;
+	*c_uf = div64_u64(sxx_i, ln->slope_nv_ms);
+	if (*c_uf * 100 < (u64)cfg->capacitance_uf * GPIO_UPS_LEARN_C_REJECT_PCT ||
+	    *c_uf * GPIO_UPS_LEARN_C_REJECT_PCT >
+	    (u64)cfg->capacitance_uf * 100 * 100)
+		return GPIO_UPS_LEARN_IMPLAUSIBLE;
 	/* the floor grows as the rise shrinks: window / rise times it */
 	floor_pm = div64_u64((u64)GPIO_UPS_LEARN_C_FLOOR_PM * window, rise);
-	var_pm2 = max(ln.se_pm, gpio_ups_learn_sq(floor_pm));
+	*var_pm2 = max(ln->se_pm, gpio_ups_learn_sq(floor_pm));
+	return GPIO_UPS_LEARN_USED;
+}
+
+/* Fold a measured capacitance in, within its bounds of the declared one. */
+static void gpio_ups_learn_fold_c(struct gpio_ups_learn *l, u64 c_uf,
+				  u64 var_pm2)
+{
+	const struct gpio_ups_learn_cfg *cfg = &l->cfg;
+
 	l->last_c_uf = (u32)c_uf;
 	l->capacitance_uf = gpio_ups_learn_fold(l->capacitance_uf,
 						&l->priv.c_var_pm2,
@@ -348,27 +349,43 @@ static bool gpio_ups_learn_end_run(struct gpio_ups_learn *l)
 			min_t(u64, div_u64((u64)cfg->capacitance_uf *
 					   GPIO_UPS_LEARN_C_MAX_PCT, 100),
 			      GPIO_UPS_MAX_CAPACITANCE_UF));
-	l->c_result = GPIO_UPS_LEARN_USED;
 	l->c_updates++;
-	learned = true;
+}
 
-	/*
-	 * The charger's start step, against the backup line before it: the
-	 * load current from the capacitance just learned.  Its uncertainty
-	 * (the slope's and the capacitance's) weighs in by its share.
-	 */
-	if (l->priv.run_from_return && l->priv.ret_valid) {
-		u64 i_load = gpio_ups_learn_load_ua(l, l->priv.ret_slope_nv_ms);
-		u64 i_sum = i_load + cfg->charge_current_ua;
+/*
+ * The charger's start step, against the backup line before it: the load
+ * current from the capacitance just learned.  Its uncertainty (the slope's
+ * and the capacitance's) weighs in by its share.  ln: the run's line at
+ * the return of mains.
+ */
+static bool gpio_ups_learn_charger_step(struct gpio_ups_learn *l,
+					const struct gpio_ups_learn_line *ln)
+{
+	u64 i_load = gpio_ups_learn_load_ua(l, l->priv.ret_slope_nv_ms);
+	u64 i_sum = i_load + l->cfg.charge_current_ua;
 
-		learned |= gpio_ups_learn_esr(l, ln.v_at_uv - l->priv.ret_v_uv,
-					      ln.var_uv2 + l->priv.ret_var_uv2,
-					      i_sum,
-					      mul_u64_u64_div_u64(l->priv.ret_se_pm2 +
-								  l->priv.c_var_pm2,
-								  gpio_ups_learn_sq(i_load),
-								  gpio_ups_learn_sq(i_sum)));
-	}
+	return gpio_ups_learn_esr(l, ln->v_at_uv - l->priv.ret_v_uv,
+				  ln->var_uv2 + l->priv.ret_var_uv2, i_sum,
+				  mul_u64_u64_div_u64(l->priv.ret_se_pm2 +
+						      l->priv.c_var_pm2,
+						      gpio_ups_learn_sq(i_load),
+						      gpio_ups_learn_sq(i_sum)));
+}
+
+/* Evaluate a finished charge run; true when a figure was learned. */
+static bool gpio_ups_learn_end_run(struct gpio_ups_learn *l)
+{
+	struct gpio_ups_learn_line ln;
+	u64 c_uf = 0, var_pm2 = 0;
+	bool learned = true;
+
+	l->priv.run = false;
+	l->c_result = gpio_ups_learn_run_c(l, &ln, &c_uf, &var_pm2);
+	if (l->c_result != GPIO_UPS_LEARN_USED)
+		return false;
+	gpio_ups_learn_fold_c(l, c_uf, var_pm2);
+	if (l->priv.run_from_return && l->priv.ret_valid)
+		learned |= gpio_ups_learn_charger_step(l, &ln);
 	l->priv.ret_valid = false;
 	return learned;
 }
@@ -421,17 +438,61 @@ static bool gpio_ups_learn_switch(struct gpio_ups_learn *l, bool on_mains,
 	return learned;
 }
 
+/*
+ * Stopped rising: short of three quarters of the run's rate by more than
+ * the noise (GPIO_UPS_LEARN_RISE_UV and four times the readings' spread
+ * about the line), or falling.
+ */
+static bool gpio_ups_learn_stopped_rising(const struct gpio_ups_learn *l,
+					  u64 t_ms, s32 v_uv)
+{
+	u64 dt = t_ms - l->priv.last_ms;
+	struct gpio_ups_learn_line ln;
+	s64 want = 0, short_uv;
+
+	if (gpio_ups_learn_fit_line(&l->priv.fit, t_ms, &ln))
+		want = div_s64(ln.slope_nv_ms *
+			       (s64)min_t(u64, dt, GPIO_UPS_LEARN_MAX_GAP_MS) * 3,
+			       4000);
+	short_uv = want - ((s64)v_uv - l->priv.last_uv);
+	return (short_uv > GPIO_UPS_LEARN_RISE_UV &&
+		(u64)short_uv * (u64)short_uv > 16 * ln.s2_uv2) ||
+	       (s64)l->priv.last_uv - v_uv > GPIO_UPS_LEARN_RISE_UV;
+}
+
+/*
+ * One reading on mains during a charge run: it ends at full (that reading
+ * is not fitted), after a gap, when the voltage stops rising, or at
+ * GPIO_UPS_LEARN_MAX_SAMPLES / GPIO_UPS_LEARN_MAX_RUN_MS.
+ */
+static bool gpio_ups_learn_run_reading(struct gpio_ups_learn *l, u64 t_ms,
+				       s32 v_uv, bool below)
+{
+	struct gpio_ups_learn_fit *f = &l->priv.fit;
+	bool learned = false;
+
+	if (!below || t_ms - l->priv.last_ms > GPIO_UPS_LEARN_MAX_GAP_MS ||
+	    gpio_ups_learn_stopped_rising(l, t_ms, v_uv)) {
+		learned = gpio_ups_learn_end_run(l);
+		l->priv.full = !below;
+		return learned;
+	}
+	gpio_ups_learn_fit_add(f, t_ms, v_uv);
+	l->priv.last_ms = t_ms;
+	l->priv.last_uv = v_uv;
+	if (f->n >= GPIO_UPS_LEARN_MAX_SAMPLES ||
+	    t_ms - f->t0_ms >= GPIO_UPS_LEARN_MAX_RUN_MS)
+		learned = gpio_ups_learn_end_run(l);
+	return learned;
+}
+
 /* One reading on mains. */
 static bool gpio_ups_learn_mains(struct gpio_ups_learn *l, u64 t_ms, s32 v_uv,
 				 bool just_returned)
 {
-	const struct gpio_ups_learn_cfg *cfg = &l->cfg;
-	struct gpio_ups_learn_fit *f = &l->priv.fit;
-	u32 full_uv = div_u64((u64)cfg->voltage_max_uv * GPIO_UPS_LEARN_FULL_PM,
-			      1000);
-	bool learned = false, below = v_uv < (s32)full_uv;
-	u64 dt = t_ms - l->priv.last_ms;
-	struct gpio_ups_learn_line ln;
+	u32 full_uv = div_u64((u64)l->cfg.voltage_max_uv *
+			      GPIO_UPS_LEARN_FULL_PM, 1000);
+	bool below = v_uv < (s32)full_uv;
 
 	if (just_returned) {
 		/*
@@ -442,35 +503,8 @@ static bool gpio_ups_learn_mains(struct gpio_ups_learn *l, u64 t_ms, s32 v_uv,
 		l->priv.ret_ms = t_ms;
 		return false;
 	}
-	if (l->priv.run) {
-		/*
-		 * Stopped rising: short of three quarters of the run's rate by
-		 * more than the noise (GPIO_UPS_LEARN_RISE_UV and four times
-		 * the readings' spread about the line), or falling.
-		 */
-		s64 want = 0, short_uv;
-
-		if (gpio_ups_learn_fit_line(f, t_ms, &ln))
-			want = div_s64(ln.slope_nv_ms *
-				       (s64)min_t(u64, dt, GPIO_UPS_LEARN_MAX_GAP_MS) * 3,
-				       4000);
-		short_uv = want - ((s64)v_uv - l->priv.last_uv);
-		if (!below || dt > GPIO_UPS_LEARN_MAX_GAP_MS ||
-		    (short_uv > GPIO_UPS_LEARN_RISE_UV &&
-		     (u64)short_uv * (u64)short_uv > 16 * ln.s2_uv2) ||
-		    (s64)l->priv.last_uv - v_uv > GPIO_UPS_LEARN_RISE_UV) {
-			learned = gpio_ups_learn_end_run(l);
-			l->priv.full = !below;
-			return learned;
-		}
-		gpio_ups_learn_fit_add(f, t_ms, v_uv);
-		l->priv.last_ms = t_ms;
-		l->priv.last_uv = v_uv;
-		if (f->n >= GPIO_UPS_LEARN_MAX_SAMPLES ||
-		    t_ms - f->t0_ms >= GPIO_UPS_LEARN_MAX_RUN_MS)
-			learned = gpio_ups_learn_end_run(l);
-		return learned;
-	}
+	if (l->priv.run)
+		return gpio_ups_learn_run_reading(l, t_ms, v_uv, below);
 	/* at rest: a run starts after a return of mains or at a rise */
 	if (below && (l->priv.ret_pending || !l->priv.have_last ||
 		      v_uv > l->priv.last_uv + (s32)GPIO_UPS_LEARN_RISE_UV))
@@ -592,6 +626,53 @@ void gpio_ups_health_check(const struct gpio_ups_store *store,
 	h->ok = h->full_uj >= h->need_uj;
 }
 
+/*
+ * A stretch on backup starts: a new outage (a transfer) when the policy's
+ * outage_ms changed, else the same outage goes on.
+ */
+static void gpio_ups_stats_stretch_start(struct gpio_ups_stats *st,
+					 const struct gpio_ups_stats_input *in)
+{
+	if (!st->priv.have_outage || in->outage_ms != st->priv.outage_ms) {
+		st->transfers++;
+		st->last_reason = in->started ?
+				  GPIO_UPS_XFER_STARTED_ON_BACKUP :
+				  GPIO_UPS_XFER_POWER_FAIL;
+		st->backup_last_ms = 0;
+		st->drawn_valid = false;
+		st->drawn_uj = 0;
+		st->priv.acc_uj = 0;
+		st->priv.committed = false;
+		st->priv.have_outage = true;
+		st->priv.outage_ms = in->outage_ms;
+	}
+	st->priv.have_ref = false;
+}
+
+/*
+ * The energy drawn in the outage: the earlier stretches' (first reading
+ * less the last) plus this one's so far.
+ */
+static void gpio_ups_stats_drawn(struct gpio_ups_stats *st,
+				 const struct gpio_ups_stats_input *in,
+				 bool was_backup)
+{
+	if (!in->on_backup && was_backup && st->priv.have_ref &&
+	    st->priv.ref_uj > st->priv.cur_uj)
+		st->priv.acc_uj += st->priv.ref_uj - st->priv.cur_uj;
+	if (in->on_backup && in->energy_valid) {
+		if (!st->priv.have_ref) {
+			st->priv.have_ref = true;
+			st->priv.ref_uj = in->energy_uj;
+		}
+		st->priv.cur_uj = in->energy_uj;
+		st->drawn_valid = true;
+		st->drawn_uj = st->priv.acc_uj +
+			       (st->priv.ref_uj > st->priv.cur_uj ?
+				st->priv.ref_uj - st->priv.cur_uj : 0);
+	}
+}
+
 /**
  * gpio_ups_stats_update() - account for the time since the last update
  * @st: statistics
@@ -616,37 +697,9 @@ void gpio_ups_stats_update(struct gpio_ups_stats *st,
 		st->backup_total_ms += dt;
 		st->backup_last_ms += dt;
 	}
-	if (in->on_backup && !was_backup) {
-		/* a stretch on backup starts: a new outage, or the same one */
-		if (!st->priv.have_outage || in->outage_ms != st->priv.outage_ms) {
-			st->transfers++;
-			st->last_reason = in->started ?
-					  GPIO_UPS_XFER_STARTED_ON_BACKUP :
-					  GPIO_UPS_XFER_POWER_FAIL;
-			st->backup_last_ms = 0;
-			st->drawn_valid = false;
-			st->drawn_uj = 0;
-			st->priv.acc_uj = 0;
-			st->priv.committed = false;
-			st->priv.have_outage = true;
-			st->priv.outage_ms = in->outage_ms;
-		}
-		st->priv.have_ref = false;
-	}
-	if (!in->on_backup && was_backup && st->priv.have_ref &&
-	    st->priv.ref_uj > st->priv.cur_uj)
-		st->priv.acc_uj += st->priv.ref_uj - st->priv.cur_uj;
-	if (in->on_backup && in->energy_valid) {
-		if (!st->priv.have_ref) {
-			st->priv.have_ref = true;
-			st->priv.ref_uj = in->energy_uj;
-		}
-		st->priv.cur_uj = in->energy_uj;
-		st->drawn_valid = true;
-		st->drawn_uj = st->priv.acc_uj +
-			       (st->priv.ref_uj > st->priv.cur_uj ?
-				st->priv.ref_uj - st->priv.cur_uj : 0);
-	}
+	if (in->on_backup && !was_backup)
+		gpio_ups_stats_stretch_start(st, in);
+	gpio_ups_stats_drawn(st, in, was_backup);
 	if (in->on_backup && in->committed && !st->priv.committed) {
 		st->priv.committed = true;
 		st->commit_valid = in->energy_valid;
