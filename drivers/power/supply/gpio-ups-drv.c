@@ -44,7 +44,6 @@
 #define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
 #define GPIO_UPS_MAX_DEBOUNCE_MS		60000
 #define GPIO_UPS_MAX_HOLD_MS			3600000
-#define GPIO_UPS_DEFAULT_SAMPLE_MS		100
 #define GPIO_UPS_MIN_SAMPLE_MS			20
 #define GPIO_UPS_MAX_SAMPLE_MS			10000
 /* On mains: sample while charging, and rarely once full (idle system). */
@@ -1618,7 +1617,7 @@ int gpio_ups_probe(struct platform_device *pdev)
 					&lb_debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "sample-interval-ms",
-					GPIO_UPS_DEFAULT_SAMPLE_MS,
+					GPIO_UPS_DEF_SAMPLE_INTERVAL_MS,
 					GPIO_UPS_MIN_SAMPLE_MS,
 					GPIO_UPS_MAX_SAMPLE_MS, &ups->sample_ms);
 	if (ret)
