@@ -599,7 +599,7 @@ static void gpio_ups_sample_work(struct work_struct *work)
 			dev_warn(ups->dev,
 				 "ADC read failing (%d): no energy estimate until it recovers\n",
 				 ret);
-			gpio_ups_est_invalidate(&ups->est, s.time_ms);
+			gpio_ups_est_invalidate(&ups->est);
 		}
 	} else {
 		if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)

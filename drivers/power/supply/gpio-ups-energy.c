@@ -22,7 +22,7 @@
  *   - Plausibility: a reading below 0 or more than GPIO_UPS_EST_OVERVOLT_PCT
  *     above voltage_max_uv is rejected.  So is a reading whose energy moved
  *     since the last accepted one by more than the largest plausible load
- *     (store->max_load_uw, default GPIO_UPS_MAX_POWER_UW) or charge can
+ *     (GPIO_UPS_MAX_POWER_UW, the documented range) or charge can
  *     explain, plus a margin for the I * R step at that load and for noise
  *     (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
  *     rejections in a row that agree with one another, the estimator takes
@@ -80,11 +80,6 @@ static bool gpio_ups_is_cap(const struct gpio_ups_store *store)
 	return store->type == GPIO_UPS_STORE_SUPERCAP;
 }
 
-static u32 gpio_ups_max_load_uw(const struct gpio_ups_store *store)
-{
-	return store->max_load_uw ? store->max_load_uw : GPIO_UPS_MAX_POWER_UW;
-}
-
 /* the learned figures, where learned, else the declared ones */
 static u32 gpio_ups_store_c_uf(const struct gpio_ups_store *store)
 {
@@ -128,8 +123,7 @@ int gpio_ups_store_validate(const struct gpio_ups_store *store)
 	if (gpio_ups_store_r_uohm(store) > GPIO_UPS_MAX_RESISTANCE_UOHM ||
 	    store->resistance_uohm > GPIO_UPS_MAX_RESISTANCE_UOHM ||
 	    store->learned_capacitance_uf > GPIO_UPS_MAX_CAPACITANCE_UF ||
-	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW ||
-	    store->max_load_uw > GPIO_UPS_MAX_POWER_UW)
+	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW)
 		return -EINVAL;
 	if (store->type == GPIO_UPS_STORE_SUPERCAP) {
 		if (!store->capacitance_uf ||
@@ -382,7 +376,7 @@ static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
 	u32 floor_uv = max3(v_uv, store->voltage_min_uv,
 			    store->voltage_max_uv / 10);
 	/* max store power (uW) = load * 100 / eta; uW * 1e6 / uV = uA */
-	u64 p_uw = div_u64((u64)gpio_ups_max_load_uw(store) * 100,
+	u64 p_uw = div_u64((u64)GPIO_UPS_MAX_POWER_UW * 100,
 			   store->efficiency_pct);
 
 	return div_u64(p_uw * PPM, max_t(u32, floor_uv, 1));
@@ -658,12 +652,11 @@ void gpio_ups_est_mains_changed(struct gpio_ups_estimator *estimator,
 /**
  * gpio_ups_est_invalidate() - forget the estimate (ADC lost)
  * @estimator: estimator
- * @now_ms: time
  *
  * Everything measured is dropped; the next valid sample starts afresh.
  * The rejected counter is kept.
  */
-void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator, u64 now_ms)
+void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator)
 {
 	u64 full = estimator->estimate.energy_full_uj;
 	u32 seq = estimator->estimate.seq;
@@ -983,7 +976,7 @@ static bool gpio_ups_plausible(const struct gpio_ups_estimator *estimator,
 	u64 dt = min_t(u64, pt->t_ms - ref->t_ms, 3600ULL * 1000);
 	u32 dv = gpio_ups_margin_uv(store, ref->v_uv);
 	/* uW * ms / 1000 = uJ; <= 5e7 * 3.6e6 */
-	u64 drain = div_u64((u64)gpio_ups_max_load_uw(store) * dt, 1000);
+	u64 drain = div_u64((u64)GPIO_UPS_MAX_POWER_UW * dt, 1000);
 	u64 down = drain + gpio_ups_margin_uj(store, ref->v_uv, dv, false);
 	u64 up = gpio_ups_margin_uj(store, ref->v_uv, dv, true);
 

@@ -114,8 +114,6 @@ struct gpio_ups_ocv_point {
  * @learned_resistance_uohm: ESR learned at the mains switches, used
  *	instead of @resistance_uohm; 0: not learned
  * @nominal_load_uw: load assumed until a measurement exists, 0 when unknown
- * @max_load_uw: largest plausible load; a reading implying a faster energy
- *	drop is rejected.  0: GPIO_UPS_MAX_POWER_UW
  * @ocv_points: number of valid entries in @ocv
  * @ocv: battery open-circuit-voltage table
  */
@@ -130,7 +128,6 @@ struct gpio_ups_store {
 	u32 learned_capacitance_uf;
 	u32 learned_resistance_uohm;
 	u32 nominal_load_uw;
-	u32 max_load_uw;
 	unsigned int ocv_points;
 	struct gpio_ups_ocv_point ocv[GPIO_UPS_OCV_MAX_POINTS];
 };
@@ -283,7 +280,7 @@ int gpio_ups_est_update(struct gpio_ups_estimator *estimator,
 			const struct gpio_ups_sample *s);
 void gpio_ups_est_mains_changed(struct gpio_ups_estimator *estimator,
 				bool on_mains, u64 now_ms);
-void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator, u64 now_ms);
+void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator);
 void gpio_ups_est_store_changed(struct gpio_ups_estimator *estimator);
 const struct gpio_ups_estimate *
 gpio_ups_est_get(const struct gpio_ups_estimator *estimator);

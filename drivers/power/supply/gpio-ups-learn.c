@@ -229,7 +229,6 @@ static bool gpio_ups_learn_esr(struct gpio_ups_learn *learn, s64 step_uv,
 	}
 	var_pm2 = max_t(u64, var_pm2,
 			gpio_ups_learn_sq(GPIO_UPS_LEARN_ESR_FLOOR_PM));
-	learn->last_esr_uohm = (u32)r;
 	learn->esr_uohm = gpio_ups_learn_fold(learn->esr_uohm,
 					      &learn->priv.esr_var_pm2,
 					      (u32)r, var_pm2);
@@ -342,7 +341,6 @@ static void gpio_ups_learn_fold_c(struct gpio_ups_learn *learn, u64 c_uf,
 {
 	const struct gpio_ups_learn_cfg *cfg = &learn->cfg;
 
-	learn->last_c_uf = (u32)c_uf;
 	learn->capacitance_uf = gpio_ups_learn_fold(learn->capacitance_uf,
 						    &learn->priv.c_var_pm2,
 						    (u32)c_uf, var_pm2);

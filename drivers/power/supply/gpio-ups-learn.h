@@ -134,8 +134,6 @@ struct gpio_ups_learn_line {
  * @esr_updates: steps folded into @esr_uohm
  * @c_result: what the last charge run gave
  * @esr_result: what the last step gave
- * @last_c_uf: capacitance measured by the last charge run (0: none)
- * @last_esr_uohm: ESR measured by the last step (0: none)
  * @priv: implementation state
  */
 struct gpio_ups_learn {
@@ -146,8 +144,6 @@ struct gpio_ups_learn {
 	u32 esr_updates;
 	enum gpio_ups_learn_result c_result;
 	enum gpio_ups_learn_result esr_result;
-	u32 last_c_uf;
-	u32 last_esr_uohm;
 	struct {
 		u64 c_var_pm2;		/* relative variance, per mille^2 */
 		u64 esr_var_pm2;	/* 0: no ESR known yet */
