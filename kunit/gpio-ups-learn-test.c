@@ -36,6 +36,15 @@
 #define ICHG_UA		1000000U
 #define LOAD_UW		2375000U	/* 0.5 A at 4.75 V, store side / eta */
 
+/* the store as declared, for the energy model and the health check */
+static const struct gpio_ups_store decl_store = {
+	.type = GPIO_UPS_STORE_SUPERCAP,
+	.capacitance_uf = DECL_C_UF,
+	.voltage_max_uv = VMAX_UV,
+	.voltage_min_uv = VMIN_UV,
+	.efficiency_pct = 80,
+};
+
 struct lplant {
 	u32 c_uf;
 	u32 r_uohm;
@@ -90,7 +99,7 @@ static s32 lp_read_uv(struct lplant *p)
 
 struct lrig {
 	struct lplant p;
-	struct gpio_ups_learn l;
+	struct gpio_ups_learn learn;
 	bool on_mains;		/* as the driver sees it */
 };
 
@@ -103,7 +112,7 @@ static void rig_sample(struct lrig *r)
 		.voltage_uv = lp_read_uv(&r->p),
 	};
 
-	gpio_ups_learn_update(&r->l, &s);
+	gpio_ups_learn_update(&r->learn, &s);
 }
 
 static void rig_init(struct lrig *r, u32 decl_c_uf, u32 true_c_uf,
@@ -126,7 +135,7 @@ static void rig_init(struct lrig *r, u32 decl_c_uf, u32 true_c_uf,
 	r->p.t_ms = T0_MS;
 	r->p.noise_lsb = noise_lsb;
 	r->p.rng = 0x2545f491;
-	gpio_ups_learn_init(&r->l, &cfg);
+	gpio_ups_learn_init(&r->learn, &cfg);
 	r->on_mains = true;
 	rig_sample(r);
 }
@@ -155,13 +164,30 @@ static void rig_recharge(struct lrig *r)
 	r->on_mains = true;
 	rig_sample(r);
 	while (!full_since || r->p.t_ms < full_since + 60000) {
-		lp_run(&r->p, r->p.t_ms + (gpio_ups_learn_charging(&r->l) ?
+		lp_run(&r->p, r->p.t_ms + (gpio_ups_learn_charging(&r->learn) ?
 					   GPIO_UPS_LEARN_SAMPLE_MS :
 					   MAINS_TICK_MS));
 		rig_sample(r);
 		if (!full_since && r->p.voc_uv >= VMAX_UV)
 			full_since = r->p.t_ms;
 	}
+}
+
+static struct lrig *rig_new(struct kunit *test, u32 decl_c_uf, u32 true_c_uf,
+			    u32 true_r_uohm, u32 noise_lsb)
+{
+	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	rig_init(r, decl_c_uf, true_c_uf, true_r_uohm, noise_lsb);
+	return r;
+}
+
+/* an outage down to frac_pct of the window, then a full recharge */
+static void rig_cycle(struct lrig *r, u32 frac_pct)
+{
+	rig_outage(r, frac_pct);
+	rig_recharge(r);
 }
 
 static void expect_within_pct(struct kunit *test, u64 got, u64 want, u32 pct)
@@ -175,23 +201,18 @@ static void expect_within_pct(struct kunit *test, u64 got, u64 want, u32 pct)
 /* two full charges and a partial one, 1 LSB noise, from a declared C */
 static void converge_from(struct kunit *test, u32 decl_c_uf, u32 true_c_uf)
 {
-	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	u32 true_r = 2 * DECL_R_UOHM;	/* aged: twice the declared ESR */
+	struct lrig *r = rig_new(test, decl_c_uf, true_c_uf, true_r, 1);
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	rig_init(r, decl_c_uf, true_c_uf, true_r, 1);
-	rig_outage(r, 25);
-	rig_recharge(r);
-	rig_outage(r, 25);
-	rig_recharge(r);
-	rig_outage(r, 60);
-	rig_recharge(r);
-	KUNIT_EXPECT_EQ(test, r->l.c_updates, 3U);
-	expect_within_pct(test, r->l.capacitance_uf, true_c_uf, 10);
-	expect_within_pct(test, r->l.esr_uohm, true_r, 25);
+	rig_cycle(r, 25);
+	rig_cycle(r, 25);
+	rig_cycle(r, 60);
+	KUNIT_EXPECT_EQ(test, r->learn.c_updates, 3U);
+	expect_within_pct(test, r->learn.capacitance_uf, true_c_uf, 10);
+	expect_within_pct(test, r->learn.esr_uohm, true_r, 25);
 	kunit_info(test, "declared %u uF, true %u uF: learned %u uF; ESR true %u, learned %u uohm\n",
-		   decl_c_uf, true_c_uf, r->l.capacitance_uf, true_r,
-		   r->l.esr_uohm);
+		   decl_c_uf, true_c_uf, r->learn.capacitance_uf, true_r,
+		   r->learn.esr_uohm);
 }
 
 /* a store declared at its nominal value that has aged to 70 % */
@@ -206,78 +227,70 @@ static void learn_converges_declared_low(struct kunit *test)
 	converge_from(test, DECL_C_UF / 10 * 7, DECL_C_UF);
 }
 
+/*
+ * One cycle of a store aged to 70 % of its declared capacitance, read with
+ * noise_lsb of noise, down to frac_pct of the window (charge_ua: the
+ * declared charge current); the cases below learn no capacitance from it.
+ */
+static struct lrig *aged_cycle(struct kunit *test, u32 noise_lsb,
+			       u32 frac_pct, u32 charge_ua)
+{
+	struct lrig *r = rig_new(test, DECL_C_UF, DECL_C_UF / 10 * 7,
+				 DECL_R_UOHM, noise_lsb);
+
+	r->learn.cfg.charge_current_ua = charge_ua;
+	rig_cycle(r, frac_pct);
+	KUNIT_EXPECT_EQ(test, r->learn.capacitance_uf, DECL_C_UF);
+	return r;
+}
+
 /* a top-up from 85 % of the window is too short to learn from */
 static void learn_ignores_short_charge(struct kunit *test)
 {
-	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct lrig *r = aged_cycle(test, 1, 85, ICHG_UA);
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	rig_init(r, DECL_C_UF, DECL_C_UF / 10 * 7, DECL_R_UOHM, 1);
-	rig_outage(r, 85);
-	rig_recharge(r);
-	KUNIT_EXPECT_EQ(test, r->l.c_updates, 0U);
-	KUNIT_EXPECT_EQ(test, r->l.capacitance_uf, DECL_C_UF);
-	KUNIT_EXPECT_EQ(test, r->l.c_result, GPIO_UPS_LEARN_SHORT);
+	KUNIT_EXPECT_EQ(test, r->learn.c_updates, 0U);
+	KUNIT_EXPECT_EQ(test, r->learn.c_result, GPIO_UPS_LEARN_SHORT);
 }
 
 /* readings with 40 LSB of noise teach nothing */
 static void learn_ignores_noisy_charge(struct kunit *test)
 {
-	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct lrig *r = aged_cycle(test, 40, 25, ICHG_UA);
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	rig_init(r, DECL_C_UF, DECL_C_UF / 10 * 7, DECL_R_UOHM, 40);
-	rig_outage(r, 25);
-	rig_recharge(r);
-	KUNIT_EXPECT_EQ(test, r->l.c_updates, 0U);
-	KUNIT_EXPECT_EQ(test, r->l.capacitance_uf, DECL_C_UF);
-	KUNIT_EXPECT_NE(test, r->l.c_result, GPIO_UPS_LEARN_USED);
-	KUNIT_EXPECT_NE(test, r->l.c_result, GPIO_UPS_LEARN_NONE);
+	KUNIT_EXPECT_EQ(test, r->learn.c_updates, 0U);
+	KUNIT_EXPECT_NE(test, r->learn.c_result, GPIO_UPS_LEARN_USED);
+	KUNIT_EXPECT_NE(test, r->learn.c_result, GPIO_UPS_LEARN_NONE);
 }
 
 /* without a declared charge current nothing is learned */
 static void learn_off_without_charge_current(struct kunit *test)
 {
-	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct lrig *r = aged_cycle(test, 1, 25, 0);
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	rig_init(r, DECL_C_UF, DECL_C_UF / 10 * 7, DECL_R_UOHM, 1);
-	r->l.cfg.charge_current_ua = 0;
-	rig_outage(r, 25);
-	rig_recharge(r);
-	KUNIT_EXPECT_EQ(test, r->l.capacitance_uf, DECL_C_UF);
-	KUNIT_EXPECT_EQ(test, r->l.esr_uohm, DECL_R_UOHM);
-	KUNIT_EXPECT_FALSE(test, gpio_ups_learn_charging(&r->l));
+	KUNIT_EXPECT_EQ(test, r->learn.esr_uohm, DECL_R_UOHM);
+	KUNIT_EXPECT_FALSE(test, gpio_ups_learn_charging(&r->learn));
 }
 
 /* the learned capacitance stays within its bounds of the declared one */
 static void learn_bounded(struct kunit *test)
 {
-	struct lrig *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	/* really 45 % of the declared value: learned no lower than 50 % */
+	struct lrig *r = rig_new(test, DECL_C_UF, DECL_C_UF / 100 * 45,
+				 DECL_R_UOHM, 1);
 	int k;
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	/* really 45 % of the declared value: learned no lower than 50 % */
-	rig_init(r, DECL_C_UF, DECL_C_UF / 100 * 45, DECL_R_UOHM, 1);
-	for (k = 0; k < 3; k++) {
-		rig_outage(r, 25);
-		rig_recharge(r);
-	}
-	KUNIT_EXPECT_GE(test, r->l.capacitance_uf,
+	for (k = 0; k < 3; k++)
+		rig_cycle(r, 25);
+	KUNIT_EXPECT_GE(test, r->learn.capacitance_uf,
 			DECL_C_UF / 100 * GPIO_UPS_LEARN_C_MIN_PCT);
-	KUNIT_EXPECT_LE(test, r->l.capacitance_uf, DECL_C_UF / 100 * 52);
+	KUNIT_EXPECT_LE(test, r->learn.capacitance_uf, DECL_C_UF / 100 * 52);
 }
 
 /* the energy model uses the learned capacitance */
 static void energy_uses_learned_capacitance(struct kunit *test)
 {
-	struct gpio_ups_store st = {
-		.type = GPIO_UPS_STORE_SUPERCAP,
-		.capacitance_uf = DECL_C_UF,
-		.voltage_max_uv = VMAX_UV,
-		.voltage_min_uv = VMIN_UV,
-		.efficiency_pct = 80,
-	};
+	struct gpio_ups_store store = decl_store;
 	struct gpio_ups_estimator *e = kunit_kzalloc(test, sizeof(*e),
 						     GFP_KERNEL);
 	struct gpio_ups_sample s = {
@@ -288,15 +301,15 @@ static void energy_uses_learned_capacitance(struct kunit *test)
 	u64 full = 149100000, at4 = 97500000;
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	gpio_ups_est_init(e, &st);
+	gpio_ups_est_init(e, &store);
 	KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
 	KUNIT_EXPECT_EQ(test, gpio_ups_est_get(e)->energy_full_uj, full);
 	KUNIT_EXPECT_EQ(test, gpio_ups_est_get(e)->energy_uj, at4);
-	st.learned_capacitance_uf = DECL_C_UF / 10 * 7;
+	store.learned_capacitance_uf = DECL_C_UF / 10 * 7;
 	gpio_ups_est_store_changed(e);
 	KUNIT_EXPECT_EQ(test, gpio_ups_est_get(e)->energy_full_uj, full / 10 * 7);
 	KUNIT_EXPECT_EQ(test, gpio_ups_est_get(e)->energy_uj, at4 / 10 * 7);
-	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&st), full / 10 * 7);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&store), full / 10 * 7);
 }
 
 /*
@@ -307,13 +320,7 @@ static void energy_uses_learned_capacitance(struct kunit *test)
  */
 static void health_fires_iff_store_too_small(struct kunit *test)
 {
-	struct gpio_ups_store st = {
-		.type = GPIO_UPS_STORE_SUPERCAP,
-		.capacitance_uf = DECL_C_UF,
-		.voltage_max_uv = VMAX_UV,
-		.voltage_min_uv = VMIN_UV,
-		.efficiency_pct = 80,
-	};
+	struct gpio_ups_store store = decl_store;
 	struct gpio_ups_policy_cfg cfg;
 	struct gpio_ups_health h;
 	u64 full = 149100000;	/* uJ, 25 F */
@@ -324,34 +331,34 @@ static void health_fires_iff_store_too_small(struct kunit *test)
 
 	gpio_ups_policy_cfg_defaults(&cfg);
 	/* no load known: nothing to warn about */
-	gpio_ups_health_check(&st, &cfg, 0, &h);
+	gpio_ups_health_check(&store, &cfg, 0, &h);
 	KUNIT_EXPECT_TRUE(test, h.ok);
 
 	for (p = p_star - 20000; p <= p_star + 20000; p += 1000) {
-		gpio_ups_health_check(&st, &cfg, p, &h);
+		gpio_ups_health_check(&store, &cfg, p, &h);
 		KUNIT_EXPECT_EQ(test, h.full_uj, full);
 		KUNIT_EXPECT_EQ(test, h.need_uj, div_u64(need_ms * p, 1000));
 		KUNIT_EXPECT_EQ_MSG(test, h.ok, p <= p_star, "load %u uW", p);
 	}
 
 	/* fine as declared at 4 W (128.8 J needed); aged to 70 %, no longer */
-	gpio_ups_health_check(&st, &cfg, 4000000, &h);
+	gpio_ups_health_check(&store, &cfg, 4000000, &h);
 	KUNIT_EXPECT_TRUE(test, h.ok);
-	st.learned_capacitance_uf = DECL_C_UF / 10 * 7;
-	gpio_ups_health_check(&st, &cfg, 4000000, &h);
+	store.learned_capacitance_uf = DECL_C_UF / 10 * 7;
+	gpio_ups_health_check(&store, &cfg, 4000000, &h);
 	KUNIT_EXPECT_FALSE(test, h.ok);
 	KUNIT_EXPECT_EQ(test, h.full_uj, full / 10 * 7);
 
 	/* a shorter shutdown (68.8 J) fits again */
 	cfg.shutdown_duration_ms = 10000;
-	gpio_ups_health_check(&st, &cfg, 4000000, &h);
+	gpio_ups_health_check(&store, &cfg, 4000000, &h);
 	KUNIT_EXPECT_TRUE(test, h.ok);
 
 	/* the ESR's loss counts: 1 ohm burns about 60 J at 4 W */
 	cfg.shutdown_duration_ms = 20000;
-	st.learned_capacitance_uf = 0;
-	st.learned_resistance_uohm = 1000000;
-	gpio_ups_health_check(&st, &cfg, 4000000, &h);
+	store.learned_capacitance_uf = 0;
+	store.learned_resistance_uohm = 1000000;
+	gpio_ups_health_check(&store, &cfg, 4000000, &h);
 	KUNIT_EXPECT_LT(test, h.full_uj, full);
 	KUNIT_EXPECT_FALSE(test, h.ok);
 }
@@ -364,7 +371,8 @@ static void health_fires_iff_store_too_small(struct kunit *test)
 static void stats_count_outages_not_flaps(struct kunit *test)
 {
 	struct gpio_ups_policy *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct gpio_ups_stats *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct gpio_ups_stats *stats = kunit_kzalloc(test, sizeof(*stats),
+						     GFP_KERNEL);
 	struct gpio_ups_policy_cfg cfg;
 	/* mains on (1) / off (0) from each time on, ms after T0_MS */
 	static const struct { u32 t_ms; bool mains; } script[] = {
@@ -377,7 +385,7 @@ static void stats_count_outages_not_flaps(struct kunit *test)
 	u64 e_uj = 50000000;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, stats);
 	gpio_ups_policy_cfg_defaults(&cfg);
 	cfg.auto_shutdown = false;
 	gpio_ups_policy_init(p, &cfg, true, T0_MS);
@@ -399,51 +407,51 @@ static void stats_count_outages_not_flaps(struct kunit *test)
 		si.outage_ms = p->backup_since_ms;
 		si.energy_valid = true;
 		si.energy_uj = e_uj;
-		gpio_ups_stats_update(st, &si);
+		gpio_ups_stats_update(stats, &si);
 		if (t == T0_MS + 30000) {
 			/* first outage: 5 s + 12 s on backup, 17 J drawn */
-			KUNIT_EXPECT_EQ(test, st->transfers, 1U);
-			KUNIT_EXPECT_EQ(test, st->backup_last_ms, 17000ULL);
-			KUNIT_EXPECT_TRUE(test, st->drawn_valid);
+			KUNIT_EXPECT_EQ(test, stats->transfers, 1U);
+			KUNIT_EXPECT_EQ(test, stats->backup_last_ms, 17000ULL);
+			KUNIT_EXPECT_TRUE(test, stats->drawn_valid);
 			/* the first reading of a stretch is after 100 ms */
-			KUNIT_EXPECT_EQ(test, st->drawn_uj, 16800000ULL);
+			KUNIT_EXPECT_EQ(test, stats->drawn_uj, 16800000ULL);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, st->transfers, 2U);
-	KUNIT_EXPECT_EQ(test, st->backup_total_ms, 21000ULL);
-	KUNIT_EXPECT_EQ(test, st->backup_last_ms, 4000ULL);
-	KUNIT_EXPECT_EQ(test, st->last_reason, GPIO_UPS_XFER_POWER_FAIL);
-	KUNIT_EXPECT_EQ(test, st->drawn_uj, 3900000ULL);
-	KUNIT_EXPECT_FALSE(test, st->commit_valid);
+	KUNIT_EXPECT_EQ(test, stats->transfers, 2U);
+	KUNIT_EXPECT_EQ(test, stats->backup_total_ms, 21000ULL);
+	KUNIT_EXPECT_EQ(test, stats->backup_last_ms, 4000ULL);
+	KUNIT_EXPECT_EQ(test, stats->last_reason, GPIO_UPS_XFER_POWER_FAIL);
+	KUNIT_EXPECT_EQ(test, stats->drawn_uj, 3900000ULL);
+	KUNIT_EXPECT_FALSE(test, stats->commit_valid);
 }
 
 /* the energy left at the commit is kept; a start on backup is a transfer */
 static void stats_commit_and_start_on_backup(struct kunit *test)
 {
-	struct gpio_ups_stats st = { };
+	struct gpio_ups_stats stats = { };
 	struct gpio_ups_stats_input in = {
 		.now_ms = T0_MS, .on_backup = true, .outage_ms = T0_MS,
 		.started = true, .energy_valid = true, .energy_uj = 9000000,
 	};
 
-	gpio_ups_stats_update(&st, &in);
-	KUNIT_EXPECT_EQ(test, st.transfers, 1U);
-	KUNIT_EXPECT_EQ(test, st.last_reason, GPIO_UPS_XFER_STARTED_ON_BACKUP);
+	gpio_ups_stats_update(&stats, &in);
+	KUNIT_EXPECT_EQ(test, stats.transfers, 1U);
+	KUNIT_EXPECT_EQ(test, stats.last_reason, GPIO_UPS_XFER_STARTED_ON_BACKUP);
 	in.started = false;
 	in.now_ms += 3000;
 	in.energy_uj = 6000000;
 	in.committed = true;
-	gpio_ups_stats_update(&st, &in);
-	KUNIT_EXPECT_TRUE(test, st.commit_valid);
-	KUNIT_EXPECT_EQ(test, st.commit_uj, 6000000ULL);
-	KUNIT_EXPECT_EQ(test, st.backup_last_ms, 3000ULL);
-	KUNIT_EXPECT_EQ(test, st.drawn_uj, 3000000ULL);
+	gpio_ups_stats_update(&stats, &in);
+	KUNIT_EXPECT_TRUE(test, stats.commit_valid);
+	KUNIT_EXPECT_EQ(test, stats.commit_uj, 6000000ULL);
+	KUNIT_EXPECT_EQ(test, stats.backup_last_ms, 3000ULL);
+	KUNIT_EXPECT_EQ(test, stats.drawn_uj, 3000000ULL);
 	/* the commit is recorded once */
 	in.now_ms += 1000;
 	in.energy_uj = 5000000;
-	gpio_ups_stats_update(&st, &in);
-	KUNIT_EXPECT_EQ(test, st.commit_uj, 6000000ULL);
-	KUNIT_EXPECT_EQ(test, st.transfers, 1U);
+	gpio_ups_stats_update(&stats, &in);
+	KUNIT_EXPECT_EQ(test, stats.commit_uj, 6000000ULL);
+	KUNIT_EXPECT_EQ(test, stats.transfers, 1U);
 }
 
 static struct kunit_case gpio_ups_learn_cases[] = {

@@ -297,7 +297,7 @@ static struct outcome run_case(const struct bench_board *s, double p_w,
 				 * third failed read in a row
 				 */
 				if (++adc_errors == 3)
-					gpio_ups_est_invalidate(&est, now);
+					gpio_ups_est_invalidate(&est);
 			} else {
 				adc_errors = 0;
 				gpio_ups_est_update(&est, &smp);

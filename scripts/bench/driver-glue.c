@@ -109,7 +109,7 @@ static void drv_glue_sample_work(struct drv_glue *g, u64 now)
 	g->last_sample_ms = now;
 	if (r.ret < 0) {
 		if (++g->adc_errors == DRV_GLUE_ADC_ERRORS_INVALID)
-			gpio_ups_est_invalidate(&g->est, now);
+			gpio_ups_est_invalidate(&g->est);
 	} else {
 		g->adc_errors = 0;
 		s.voltage_valid = true;

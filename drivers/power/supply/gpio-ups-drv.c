@@ -59,7 +59,6 @@
 #define GPIO_UPS_DEFAULT_DEBOUNCE_MS		100
 #define GPIO_UPS_MAX_DEBOUNCE_MS		60000
 #define GPIO_UPS_MAX_HOLD_MS			3600000
-#define GPIO_UPS_DEFAULT_SAMPLE_MS		100
 #define GPIO_UPS_MIN_SAMPLE_MS			20
 #define GPIO_UPS_MAX_SAMPLE_MS			10000
 /* On mains: sample while charging, and rarely once full (idle system). */
@@ -682,7 +681,7 @@ static void gpio_ups_sample_work(struct work_struct *work)
 			dev_warn(ups->dev,
 				 "ADC read failing (%d): no energy estimate until it recovers\n",
 				 ret);
-			gpio_ups_est_invalidate(&ups->estimator, sample.time_ms);
+			gpio_ups_est_invalidate(&ups->estimator);
 		}
 	} else {
 		if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
@@ -1745,7 +1744,7 @@ static int gpio_ups_parse_timing(struct gpio_ups *ups)
 					&ups->low_battery.debounce_ms);
 	if (!ret)
 		ret = gpio_ups_read_u32(dev, "sample-interval-ms",
-					GPIO_UPS_DEFAULT_SAMPLE_MS,
+					GPIO_UPS_DEF_SAMPLE_INTERVAL_MS,
 					GPIO_UPS_MIN_SAMPLE_MS,
 					GPIO_UPS_MAX_SAMPLE_MS, &ups->sample_ms);
 	return ret;

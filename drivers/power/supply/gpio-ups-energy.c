@@ -22,7 +22,7 @@
  *   - Plausibility: a reading below 0 or more than GPIO_UPS_EST_OVERVOLT_PCT
  *     above voltage_max_uv is rejected.  So is a reading whose energy moved
  *     since the last accepted one by more than the largest plausible load
- *     (store->max_load_uw, default GPIO_UPS_MAX_POWER_UW) or charge can
+ *     (GPIO_UPS_MAX_POWER_UW, the documented range) or charge can
  *     explain, plus a margin for the I * R step at that load and for noise
  *     (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
  *     rejections in a row that agree with one another, the estimator takes
@@ -80,11 +80,6 @@ static bool gpio_ups_is_cap(const struct gpio_ups_store *store)
 	return store->type == GPIO_UPS_STORE_SUPERCAP;
 }
 
-static u32 gpio_ups_max_load_uw(const struct gpio_ups_store *store)
-{
-	return store->max_load_uw ? store->max_load_uw : GPIO_UPS_MAX_POWER_UW;
-}
-
 /* the learned figures, where learned, else the declared ones */
 static u32 gpio_ups_store_c_uf(const struct gpio_ups_store *store)
 {
@@ -128,8 +123,7 @@ int gpio_ups_store_validate(const struct gpio_ups_store *store)
 	if (gpio_ups_store_r_uohm(store) > GPIO_UPS_MAX_RESISTANCE_UOHM ||
 	    store->resistance_uohm > GPIO_UPS_MAX_RESISTANCE_UOHM ||
 	    store->learned_capacitance_uf > GPIO_UPS_MAX_CAPACITANCE_UF ||
-	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW ||
-	    store->max_load_uw > GPIO_UPS_MAX_POWER_UW)
+	    store->nominal_load_uw > GPIO_UPS_MAX_POWER_UW)
 		return -EINVAL;
 	if (store->type == GPIO_UPS_STORE_SUPERCAP) {
 		if (!store->capacitance_uf ||
@@ -299,7 +293,7 @@ static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
 				     u32 v_uv, bool has_i, s32 i_ua)
 {
 	s64 ir, ocv, cut;
-	u64 e, e_cut;
+	u64 e_uj, e_cut_uj;
 
 	if (store->type == GPIO_UPS_STORE_SUPERCAP)
 		return gpio_ups_cap_energy_uj(store, v_uv,
@@ -308,9 +302,9 @@ static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
 		return gpio_ups_energy_uj(store, v_uv);
 	ir = gpio_ups_ir_uv(store, i_ua);
 	ocv = clamp_t(s64, (s64)v_uv + ir, 0, 2LL * GPIO_UPS_MAX_VOLTAGE_UV);
-	e = gpio_ups_energy_uj(store, (u32)ocv);
+	e_uj = gpio_ups_energy_uj(store, (u32)ocv);
 	if (ir <= 0 || !ocv)
-		return e;
+		return e_uj;
 	/*
 	 * Battery under load: the converter stops when V_t = Vmin, i.e. at
 	 * an open-circuit voltage of Vmin + I * R, and of what the cell gives
@@ -318,10 +312,10 @@ static u64 gpio_ups_sample_energy_uj(const struct gpio_ups_store *store,
 	 */
 	cut = min_t(s64, (s64)store->voltage_min_uv + ir,
 		    2LL * GPIO_UPS_MAX_VOLTAGE_UV);
-	e_cut = gpio_ups_energy_uj(store, (u32)cut);
-	if (e <= e_cut)
+	e_cut_uj = gpio_ups_energy_uj(store, (u32)cut);
+	if (e_uj <= e_cut_uj)
 		return 0;
-	return mul_u64_u64_div_u64(e - e_cut, v_uv, (u64)ocv);
+	return mul_u64_u64_div_u64(e_uj - e_cut_uj, v_uv, (u64)ocv);
 }
 
 /*
@@ -367,11 +361,12 @@ u64 gpio_ups_energy_full_at_load_uj(const struct gpio_ups_store *store,
 static u64 gpio_ups_margin_uj(const struct gpio_ups_store *store, u32 v_uv,
 			      u32 dv_uv, bool up)
 {
-	u64 e = gpio_ups_energy_uj(store, v_uv);
+	u64 e_uj = gpio_ups_energy_uj(store, v_uv);
 
 	if (up)
-		return gpio_ups_energy_uj(store, v_uv + dv_uv) - e;
-	return e - gpio_ups_energy_uj(store, v_uv > dv_uv ? v_uv - dv_uv : 0);
+		return gpio_ups_energy_uj(store, v_uv + dv_uv) - e_uj;
+	return e_uj - gpio_ups_energy_uj(store,
+					  v_uv > dv_uv ? v_uv - dv_uv : 0);
 }
 
 /* largest plausible store current at v_uv, in uA */
@@ -381,7 +376,7 @@ static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
 	u32 floor_uv = max3(v_uv, store->voltage_min_uv,
 			    store->voltage_max_uv / 10);
 	/* max store power (uW) = load * 100 / eta; uW * 1e6 / uV = uA */
-	u64 p_uw = div_u64((u64)gpio_ups_max_load_uw(store) * 100,
+	u64 p_uw = div_u64((u64)GPIO_UPS_MAX_POWER_UW * 100,
 			   store->efficiency_pct);
 
 	return div_u64(p_uw * PPM, max_t(u32, floor_uv, 1));
@@ -397,37 +392,40 @@ static u32 gpio_ups_margin_uv(const struct gpio_ups_store *store, u32 v_uv)
 	       store->voltage_max_uv / GPIO_UPS_EST_NOISE_MARGIN_DIV;
 }
 
-static void gpio_ups_win_reset(struct gpio_ups_estimator *e)
+static void gpio_ups_win_reset(struct gpio_ups_estimator *estimator)
 {
-	e->priv.head = 0;
-	e->priv.count = 0;
-	e->priv.npend = 0;
-	e->priv.pend_sign = 0;
-	memset(&e->priv.fit, 0, sizeof(e->priv.fit));
+	estimator->priv.head = 0;
+	estimator->priv.count = 0;
+	estimator->priv.nheld = 0;
+	estimator->priv.held_sign = 0;
+	memset(&estimator->priv.fit, 0, sizeof(estimator->priv.fit));
 }
 
-static struct gpio_ups_est_point *gpio_ups_win_at(struct gpio_ups_estimator *e,
-						  unsigned int i)
+static struct gpio_ups_est_point *
+gpio_ups_win_at(struct gpio_ups_estimator *estimator, unsigned int i)
 {
-	return &e->priv.win[(e->priv.head + i) % GPIO_UPS_EST_WINDOW];
+	return &estimator->priv.win[(estimator->priv.head + i) %
+				    GPIO_UPS_EST_WINDOW];
 }
 
-static void gpio_ups_win_push(struct gpio_ups_estimator *e,
+static void gpio_ups_win_push(struct gpio_ups_estimator *estimator,
 			      const struct gpio_ups_est_point *pt)
 {
-	u64 span = e->priv.on_mains ? GPIO_UPS_EST_MAINS_SPAN_MS :
+	u64 span = estimator->priv.on_mains ? GPIO_UPS_EST_MAINS_SPAN_MS :
 				      GPIO_UPS_EST_SPAN_MS;
 
-	if (e->priv.count == GPIO_UPS_EST_WINDOW) {
-		e->priv.head = (e->priv.head + 1) % GPIO_UPS_EST_WINDOW;
-		e->priv.count--;
+	if (estimator->priv.count == GPIO_UPS_EST_WINDOW) {
+		estimator->priv.head = (estimator->priv.head + 1) %
+				       GPIO_UPS_EST_WINDOW;
+		estimator->priv.count--;
 	}
-	*gpio_ups_win_at(e, e->priv.count) = *pt;
-	e->priv.count++;
-	while (e->priv.count > 1 &&
-	       pt->t_ms - gpio_ups_win_at(e, 0)->t_ms > span) {
-		e->priv.head = (e->priv.head + 1) % GPIO_UPS_EST_WINDOW;
-		e->priv.count--;
+	*gpio_ups_win_at(estimator, estimator->priv.count) = *pt;
+	estimator->priv.count++;
+	while (estimator->priv.count > 1 &&
+	       pt->t_ms - gpio_ups_win_at(estimator, 0)->t_ms > span) {
+		estimator->priv.head = (estimator->priv.head + 1) %
+				       GPIO_UPS_EST_WINDOW;
+		estimator->priv.count--;
 	}
 }
 
@@ -439,49 +437,90 @@ static s64 gpio_ups_mul_div_s64(s64 a, s64 b, s64 c)
 	return (a < 0) != (b < 0) ? -q : q;
 }
 
+/* means of t - t0, of the scaled energy and of the voltage over the window */
+static void gpio_ups_fit_means(struct gpio_ups_estimator *estimator, u64 t0,
+			       u64 *mt, u64 *me, u64 *mv)
+{
+	unsigned int n = estimator->priv.count, i;
+	const struct gpio_ups_est_point *p;
+	u64 st = 0, se = 0, sv = 0;
+
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(estimator, i);
+		st += p->t_ms - t0;
+		se += p->e_uj >> estimator->priv.fit_shift;
+		sv += p->v_uv;
+	}
+	*mt = div_u64(st + n / 2, n);
+	*me = div_u64(se + n / 2, n);
+	*mv = div_u64(sv + n / 2, n);
+}
+
+/* power in uW = -(dE/dt in uJ/ms) * 1000, guarded against garbage */
+static s64 gpio_ups_fit_power_uw(s64 sxe, s64 sxx, unsigned int sh)
+{
+	u64 q = div64_u64(abs(sxe), sxx);
+
+	if (q > (1ULL << 40))
+		return sxe < 0 ? S64_MAX : S64_MIN;
+	return (s64)mul_u64_u64_div_u64(abs(sxe), 1000ULL << sh, sxx) *
+	       (sxe < 0 ? 1 : -1);
+}
+
+/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
+static u64 gpio_ups_fit_sigma_uj(struct gpio_ups_estimator *estimator, u64 t0,
+				 u64 mt, u64 me, s64 sxe, s64 sxx)
+{
+	unsigned int n = estimator->priv.count, i;
+	unsigned int sh = estimator->priv.fit_shift;
+	const struct gpio_ups_est_point *p;
+	u64 sabs = 0;
+	s64 dt, res;
+
+	for (i = 0; i < n; i++) {
+		p = gpio_ups_win_at(estimator, i);
+		dt = (s64)(p->t_ms - t0) - (s64)mt;
+		res = (s64)(p->e_uj >> sh) - (s64)me - gpio_ups_mul_div_s64(sxe, dt, sxx);
+		sabs += abs(res);
+	}
+	return div_u64(sabs * 5, 4 * (n - 2)) << sh;
+}
+
 /*
  * Least-squares line through (t, E) and (t, V) of the window.
  *
  * Overflow: the window spans at most 120 s, so |t - mean| < 2^17 ms;
- * energies are scaled down by priv.shift to below 2^36 (readings are at
+ * energies are scaled down by priv.fit_shift to below 2^36 (readings are at
  * most 110 % of voltage_max, i.e. 1.21 x energy_full, < 2^37), so each
  * product is < 2^54 and a sum of 64 of them < 2^60.  Sxe * dt can reach
  * 2^77: it goes through gpio_ups_mul_div_s64(); the quotient is an energy
  * or voltage step inside the window, far below 2^63.
  */
-static void gpio_ups_fit(struct gpio_ups_estimator *e)
+static void gpio_ups_fit(struct gpio_ups_estimator *estimator)
 {
-	struct gpio_ups_est_fit *f = &e->priv.fit;
-	unsigned int n = e->priv.count, i, sh = e->priv.shift;
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	unsigned int n = estimator->priv.count, i;
+	unsigned int sh = estimator->priv.fit_shift;
 	const struct gpio_ups_est_point *p;
-	u64 st = 0, se = 0, sv = 0, mt, me, mv, t0, sabs = 0;
-	s64 sxx = 0, sxe = 0, sxv = 0, dt, de, res;
-	u64 q;
+	u64 mt, me, mv, t0;
+	s64 sxx = 0, sxe = 0, sxv = 0, dt, de;
 
 	memset(f, 0, sizeof(*f));
 	f->n = n;
 	if (!n)
 		return;
-	t0 = gpio_ups_win_at(e, 0)->t_ms;
-	p = gpio_ups_win_at(e, n - 1);
+	t0 = gpio_ups_win_at(estimator, 0)->t_ms;
+	p = gpio_ups_win_at(estimator, n - 1);
 	f->t_last_ms = p->t_ms;
 	f->e_last_uj = p->e_uj;
 	f->v_last_uv = p->v_uv;
 	f->span_ms = p->t_ms - t0;
 	if (n < 2 || !f->span_ms)
 		return;
-	for (i = 0; i < n; i++) {
-		p = gpio_ups_win_at(e, i);
-		st += p->t_ms - t0;
-		se += p->e_uj >> sh;
-		sv += p->v_uv;
-	}
-	mt = div_u64(st + n / 2, n);
-	me = div_u64(se + n / 2, n);
-	mv = div_u64(sv + n / 2, n);
+	gpio_ups_fit_means(estimator, t0, &mt, &me, &mv);
 	f->v_mean_uv = (u32)mv;
 	for (i = 0; i < n; i++) {
-		p = gpio_ups_win_at(e, i);
+		p = gpio_ups_win_at(estimator, i);
 		dt = (s64)(p->t_ms - t0) - (s64)mt;
 		de = (s64)(p->e_uj >> sh) - (s64)me;
 		sxx += dt * dt;
@@ -492,13 +531,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 		return;
 	f->sxx = sxx;
 	f->sxv = sxv;
-	/* power in uW = -(dE/dt in uJ/ms) * 1000, guarded against garbage */
-	q = div64_u64(abs(sxe), sxx);
-	if (q > (1ULL << 40))
-		f->power_uw = sxe < 0 ? S64_MAX : S64_MIN;
-	else
-		f->power_uw = (s64)mul_u64_u64_div_u64(abs(sxe), 1000ULL << sh,
-						      sxx) * (sxe < 0 ? 1 : -1);
+	f->power_uw = gpio_ups_fit_power_uw(sxe, sxx, sh);
 	/* value of the line at the newest sample */
 	dt = (s64)(f->t_last_ms - t0) - (s64)mt;
 	de = gpio_ups_mul_div_s64(sxe, dt, sxx);
@@ -507,20 +540,14 @@ static void gpio_ups_fit(struct gpio_ups_estimator *e)
 	f->v_last_uv = (u32)clamp_t(s64, (s64)mv + de, 0, U32_MAX);
 	if (n < 3)
 		return;
-	for (i = 0; i < n; i++) {
-		p = gpio_ups_win_at(e, i);
-		dt = (s64)(p->t_ms - t0) - (s64)mt;
-		res = (s64)(p->e_uj >> sh) - (s64)me - gpio_ups_mul_div_s64(sxe, dt, sxx);
-		sabs += abs(res);
-	}
-	/* 1.25 x mean absolute deviation estimates sigma of Gaussian noise */
-	f->sigma_uj = div_u64(sabs * 5, 4 * (n - 2)) << sh;
+	f->sigma_uj = gpio_ups_fit_sigma_uj(estimator, t0, mt, me, sxe, sxx);
 }
 
 /* energy the fitted line predicts at t_ms */
-static u64 gpio_ups_fit_predict(const struct gpio_ups_estimator *e, u64 t_ms)
+static u64 gpio_ups_fit_predict(const struct gpio_ups_estimator *estimator,
+				u64 t_ms)
 {
-	const struct gpio_ups_est_fit *f = &e->priv.fit;
+	const struct gpio_ups_est_fit *f = &estimator->priv.fit;
 	s64 dt = (s64)(t_ms - f->t_last_ms);
 	s64 de = div_s64((s64)min_t(u64, abs(f->power_uw), S32_MAX) *
 			 min_t(s64, dt, GPIO_UPS_EST_MAINS_SPAN_MS), 1000);
@@ -530,44 +557,50 @@ static u64 gpio_ups_fit_predict(const struct gpio_ups_estimator *e, u64 t_ms)
 	return (u64)max_t(s64, (s64)f->e_last_uj - de, 0);
 }
 
-static bool gpio_ups_fit_ready(const struct gpio_ups_estimator *e)
+static bool gpio_ups_fit_ready(const struct gpio_ups_estimator *estimator)
 {
-	const struct gpio_ups_est_fit *f = &e->priv.fit;
+	const struct gpio_ups_est_fit *f = &estimator->priv.fit;
 
-	if (e->priv.on_mains)
+	if (estimator->priv.on_mains)
 		return f->n >= GPIO_UPS_EST_MAINS_MIN_FIT &&
 		       f->span_ms >= GPIO_UPS_EST_MAINS_MIN_SPAN_MS;
 	return f->n >= GPIO_UPS_EST_MIN_FIT &&
 	       f->span_ms >= GPIO_UPS_EST_MIN_SPAN_MS;
 }
 
-/**
- * gpio_ups_est_init() - start an estimator
- * @e: estimator
- * @store: description, must outlive @e
- */
-void gpio_ups_est_init(struct gpio_ups_estimator *e,
-		       const struct gpio_ups_store *store)
+/* energy_full, and the fit's scaling for energies up to 121 % of it */
+static void gpio_ups_est_set_full(struct gpio_ups_estimator *estimator,
+				  u64 full)
 {
-	u64 full;
-
-	memset(e, 0, sizeof(*e));
-	e->store = store;
-	if (!store || store->type == GPIO_UPS_STORE_NONE)
-		return;
-	full = gpio_ups_energy_full_uj(store);
-	/* energies up to 121 % of full must stay below 2^FIT_BITS */
-	while ((full >> e->priv.shift) >= (1ULL << (GPIO_UPS_EST_FIT_BITS - 1)))
-		e->priv.shift++;
-	e->est.energy_full_uj = full;
+	/* they must stay below 2^FIT_BITS */
+	estimator->priv.fit_shift = 0;
+	while ((full >> estimator->priv.fit_shift) >=
+	       (1ULL << (GPIO_UPS_EST_FIT_BITS - 1)))
+		estimator->priv.fit_shift++;
+	estimator->estimate.energy_full_uj = full;
 }
 
-static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
-				 const struct gpio_ups_est_point *raw);
-
-static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
+/**
+ * gpio_ups_est_init() - start an estimator
+ * @estimator: estimator
+ * @store: description, must outlive @estimator
+ */
+void gpio_ups_est_init(struct gpio_ups_estimator *estimator,
+		       const struct gpio_ups_store *store)
 {
-	struct gpio_ups_estimate *est = &e->est;
+	memset(estimator, 0, sizeof(*estimator));
+	estimator->store = store;
+	if (!store || store->type == GPIO_UPS_STORE_NONE)
+		return;
+	gpio_ups_est_set_full(estimator, gpio_ups_energy_full_uj(store));
+}
+
+static void gpio_ups_est_publish(struct gpio_ups_estimator *estimator,
+				 const struct gpio_ups_est_point *pt);
+
+static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *estimator)
+{
+	struct gpio_ups_estimate *est = &estimator->estimate;
 
 	est->power_valid = false;
 	est->power_measured = false;
@@ -580,7 +613,7 @@ static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
 
 /**
  * gpio_ups_est_mains_changed() - tell the estimator mains came or went
- * @e: estimator
+ * @estimator: estimator
  * @on_mains: new debounced state
  * @now_ms: time of the change
  *
@@ -589,103 +622,98 @@ static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *e)
  * was back for less than GPIO_UPS_MAINS_SETTLE_MS: then the outage goes on
  * and so does its measured load.  The energy estimate stays valid.
  */
-void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
-				u64 now_ms)
+void gpio_ups_est_mains_changed(struct gpio_ups_estimator *estimator,
+				bool on_mains, u64 now_ms)
 {
 	/* back on backup within GPIO_UPS_MAINS_SETTLE_MS: the same outage */
-	bool same_outage = !on_mains && e->priv.mains_known &&
-			   now_ms < e->priv.mains_ms + GPIO_UPS_MAINS_SETTLE_MS;
+	bool same_outage = !on_mains && estimator->priv.mains_known &&
+			   now_ms < estimator->priv.mains_back_ms +
+				    GPIO_UPS_MAINS_SETTLE_MS;
 
-	if (e->priv.mains_known && e->priv.on_mains == on_mains)
+	if (estimator->priv.mains_known && estimator->priv.on_mains == on_mains)
 		return;
-	e->priv.mains_known = true;
-	e->priv.on_mains = on_mains;
-	e->priv.switch_ms = now_ms;
+	estimator->priv.mains_known = true;
+	estimator->priv.on_mains = on_mains;
+	estimator->priv.switch_ms = now_ms;
 	if (on_mains)
-		e->priv.mains_ms = now_ms;
-	gpio_ups_win_reset(e);
+		estimator->priv.mains_back_ms = now_ms;
+	gpio_ups_win_reset(estimator);
 	if (!on_mains && !same_outage) {
-		e->priv.have_measured = false;
-		e->priv.have_avg = false;
-		e->priv.peak_uw = 0;
+		estimator->priv.have_load = false;
+		estimator->priv.have_avg = false;
+		estimator->priv.peak_load_uw = 0;
 	}
-	gpio_ups_est_clear_outputs(e);
+	gpio_ups_est_clear_outputs(estimator);
 	/* republish from the last reading: nominal runtime, charging state */
-	if (e->est.energy_valid && e->priv.have_last)
-		gpio_ups_est_publish(e, &e->priv.last);
+	if (estimator->estimate.energy_valid && estimator->priv.have_last)
+		gpio_ups_est_publish(estimator, &estimator->priv.last);
 }
 
 /**
  * gpio_ups_est_invalidate() - forget the estimate (ADC lost)
- * @e: estimator
- * @now_ms: time
+ * @estimator: estimator
  *
  * Everything measured is dropped; the next valid sample starts afresh.
  * The rejected counter is kept.
  */
-void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms)
+void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator)
 {
-	u64 full = e->est.energy_full_uj;
-	u32 seq = e->est.seq;
+	u64 full = estimator->estimate.energy_full_uj;
+	u32 seq = estimator->estimate.seq;
 
-	memset(&e->est, 0, sizeof(e->est));
-	e->est.energy_full_uj = full;
-	e->est.seq = seq;
-	gpio_ups_win_reset(e);
-	e->priv.have_last = false;
-	e->priv.bad_run = 0;
-	e->priv.range_run = 0;
-	e->priv.have_measured = false;
-	e->priv.have_avg = false;
+	memset(&estimator->estimate, 0, sizeof(estimator->estimate));
+	estimator->estimate.energy_full_uj = full;
+	estimator->estimate.seq = seq;
+	gpio_ups_win_reset(estimator);
+	estimator->priv.have_last = false;
+	estimator->priv.jump_run = 0;
+	estimator->priv.range_run = 0;
+	estimator->priv.have_load = false;
+	estimator->priv.have_avg = false;
 }
 
 /**
  * gpio_ups_est_store_changed() - the store's learned figures changed
- * @e: estimator
+ * @estimator: estimator
  *
  * Takes a new learned capacitance into energy_full and the energy of the
  * readings to come: the fit window restarts (its energies hold the old
  * capacitance) and the last reading is valued afresh.  A new ESR alone
  * keeps the window.  The estimate is published again from the last reading.
  */
-void gpio_ups_est_store_changed(struct gpio_ups_estimator *e)
+void gpio_ups_est_store_changed(struct gpio_ups_estimator *estimator)
 {
-	const struct gpio_ups_store *store = e->store;
+	const struct gpio_ups_store *store = estimator->store;
+	struct gpio_ups_est_point *last = &estimator->priv.last;
 	u64 full;
 
 	if (!store || store->type == GPIO_UPS_STORE_NONE)
 		return;
 	full = gpio_ups_energy_full_uj(store);
-	if (full != e->est.energy_full_uj) {
-		e->priv.shift = 0;
-		while ((full >> e->priv.shift) >=
-		       (1ULL << (GPIO_UPS_EST_FIT_BITS - 1)))
-			e->priv.shift++;
-		e->est.energy_full_uj = full;
-		gpio_ups_win_reset(e);
-		e->priv.bad_run = 0;
-		if (e->priv.have_last && gpio_ups_is_cap(store))
-			e->priv.last.e_uj =
-				gpio_ups_sample_energy_uj(store,
-							  e->priv.last.v_uv,
-							  false, 0);
+	if (full != estimator->estimate.energy_full_uj) {
+		gpio_ups_est_set_full(estimator, full);
+		gpio_ups_win_reset(estimator);
+		estimator->priv.jump_run = 0;
+		if (estimator->priv.have_last && gpio_ups_is_cap(store))
+			last->e_uj = gpio_ups_sample_energy_uj(store, last->v_uv,
+							       false, 0);
 	}
-	if (e->est.energy_valid && e->priv.have_last)
-		gpio_ups_est_publish(e, &e->priv.last);
+	if (estimator->estimate.energy_valid && estimator->priv.have_last)
+		gpio_ups_est_publish(estimator, &estimator->priv.last);
 }
 
 /* mean V * I power over the newest GPIO_UPS_EST_VI_AVG_MS of the window */
-static bool gpio_ups_vi_power(struct gpio_ups_estimator *e, u32 *p_uw)
+static bool gpio_ups_vi_power(struct gpio_ups_estimator *estimator, u32 *p_uw)
 {
 	unsigned int i, n = 0;
 	u64 sum = 0, t_last;
 	const struct gpio_ups_est_point *p;
 
-	if (!e->priv.count)
+	if (!estimator->priv.count)
 		return false;
-	t_last = gpio_ups_win_at(e, e->priv.count - 1)->t_ms;
-	for (i = e->priv.count; i-- > 0;) {
-		p = gpio_ups_win_at(e, i);
+	t_last = gpio_ups_win_at(estimator, estimator->priv.count - 1)->t_ms;
+	for (i = estimator->priv.count; i-- > 0;) {
+		p = gpio_ups_win_at(estimator, i);
 		if (!p->has_i || t_last - p->t_ms > GPIO_UPS_EST_VI_AVG_MS)
 			break;
 		sum += p->p_uw;
@@ -750,16 +778,16 @@ static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
  * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit, when there is one.
  * A reading above full counts as full: its noise is measured below it.
  */
-static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *e,
+static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *estimator,
 				 u32 v_uv)
 {
-	const struct gpio_ups_store *store = e->store;
+	const struct gpio_ups_store *store = estimator->store;
 	u64 noise = gpio_ups_margin_uj(store, min(v_uv, store->voltage_max_uv),
 				       GPIO_UPS_EST_TOL_NOISE_UV, false);
 
-	if (!gpio_ups_fit_ready(e))
+	if (!gpio_ups_fit_ready(estimator))
 		return noise;
-	return noise + GPIO_UPS_EST_STEP_SIGMAS * e->priv.fit.sigma_uj;
+	return noise + GPIO_UPS_EST_STEP_SIGMAS * estimator->priv.fit.sigma_uj;
 }
 
 /*
@@ -773,167 +801,228 @@ static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *e,
  * reading's current less that at the peak load, at the same open-circuit
  * voltage.  A rise smaller than the tolerance is no recharge.
  */
-static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *e,
-			       const struct gpio_ups_est_point *raw)
+static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *estimator,
+			       const struct gpio_ups_est_point *pt)
 {
-	const struct gpio_ups_store *store = e->store;
-	u64 i_pk = gpio_ups_load_current_ua(store, e->priv.peak_uw, raw->v_uv);
+	const struct gpio_ups_store *store = estimator->store;
+	u64 i_pk = gpio_ups_load_current_ua(store,
+					    estimator->priv.peak_load_uw,
+					    pt->v_uv);
 	u64 r = gpio_ups_store_r_uohm(store), i_now, e_pk;
 	/* <= 5e9 uA * 1e7 uohm */
 	u64 ir = div_u64(i_pk * r, PPM);
-	u32 top = min(raw->v_uv, store->voltage_max_uv), ocv;
+	u32 top = min(pt->v_uv, store->voltage_max_uv), ocv;
 
-	if (store->type != GPIO_UPS_STORE_BATTERY || !raw->has_i)
-		return gpio_ups_est_noise_uj(e, raw->v_uv) +
+	if (store->type != GPIO_UPS_STORE_BATTERY || !pt->has_i)
+		return gpio_ups_est_noise_uj(estimator, pt->v_uv) +
 		       gpio_ups_margin_uj(store, top, (u32)min_t(u64, ir, top),
 					  false);
-	i_now = gpio_ups_load_current_ua(store, raw->p_uw, raw->v_uv);
-	ocv = (u32)min_t(u64, raw->v_uv + div_u64(i_now * r, PPM),
+	i_now = gpio_ups_load_current_ua(store, pt->p_uw, pt->v_uv);
+	ocv = (u32)min_t(u64, pt->v_uv + div_u64(i_now * r, PPM),
 			 GPIO_UPS_MAX_VOLTAGE_UV);
 	e_pk = gpio_ups_sample_energy_uj(store, ocv - (u32)min_t(u64, ir, ocv),
 					 true, (s32)min_t(u64, i_pk, S32_MAX));
-	return gpio_ups_est_noise_uj(e, ocv) +
-	       (raw->e_uj > e_pk ? raw->e_uj - e_pk : 0);
+	return gpio_ups_est_noise_uj(estimator, ocv) +
+	       (pt->e_uj > e_pk ? pt->e_uj - e_pk : 0);
 }
 
-static void gpio_ups_est_publish(struct gpio_ups_estimator *e,
-				 const struct gpio_ups_est_point *raw)
+/*
+ * The energy now: on backup the fitted line at the newest sample (a lone
+ * reading moves it by a fraction of its error), else the reading itself.
+ */
+static void gpio_ups_est_publish_energy(struct gpio_ups_estimator *estimator,
+					const struct gpio_ups_est_point *pt,
+					bool ready)
 {
-	const struct gpio_ups_store *store = e->store;
-	struct gpio_ups_estimate *est = &e->est;
-	struct gpio_ups_est_fit *f = &e->priv.fit;
-	bool ready = gpio_ups_fit_ready(e);
+	struct gpio_ups_estimate *est = &estimator->estimate;
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
 	u64 full = est->energy_full_uj, energy;
-	u32 p_uw = 0;
-	bool have_p = false, measured = false, fresh = false;
-	u64 loss;
 
-	gpio_ups_est_clear_outputs(e);
 	est->energy_valid = true;
-	if (!e->priv.on_mains && ready) {
+	if (!estimator->priv.on_mains && ready) {
 		energy = f->e_last_uj;
 		est->voltage_uv = f->v_last_uv;
 	} else {
-		energy = raw->e_uj;
-		est->voltage_uv = raw->v_uv;
+		energy = pt->e_uj;
+		est->voltage_uv = pt->v_uv;
 	}
 	est->energy_uj = min(energy, full);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
-	est->sample_ms = raw->t_ms;
-	est->sample_energy_uj = min(raw->e_uj, full);
-	est->tol_uj = gpio_ups_est_tol_uj(e, raw);
+	est->sample_ms = pt->t_ms;
+	est->sample_energy_uj = min(pt->e_uj, full);
+	est->tol_uj = gpio_ups_est_tol_uj(estimator, pt);
+}
 
-	if (e->priv.on_mains) {
-		s64 rate_uw;
-		u64 thr_uw = div_u64(full * GPIO_UPS_EST_CHARGE_PERMILLE_MIN,
-				     1000 * 60);
-		bool rising = false, have_rate = ready;
+/*
+ * Time to full while the stored energy rises at rate_uw: from the voltage
+ * slope for a supercapacitor, from the energy slope for a battery.
+ */
+static void gpio_ups_est_publish_ttf(struct gpio_ups_estimator *estimator,
+				     s64 rate_uw)
+{
+	const struct gpio_ups_store *store = estimator->store;
+	struct gpio_ups_estimate *est = &estimator->estimate;
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	u64 full = est->energy_full_uj;
 
-		/* charge rate: slope of energy, positive while charging */
-		rate_uw = have_rate ? -f->power_uw : 0;
-		if (have_rate)
-			rising = rate_uw > 0 && (u64)rate_uw > thr_uw;
-		est->charging = rising || (!have_rate &&
-			est->capacity_pct < GPIO_UPS_EST_FULL_PCT);
-		est->full = !rising &&
-			est->capacity_pct >= GPIO_UPS_EST_FULL_PCT;
-		if (est->full)
-			est->charging = false;
-		if (rising && gpio_ups_is_cap(store) && f->sxv > 0 &&
-		    est->voltage_uv < store->voltage_max_uv) {
-			/* ms = dV * Sxx / Sxv; dV < 2^26, Sxx < 2^40 */
-			u64 ms = mul_u64_u64_div_u64(store->voltage_max_uv -
-						     est->voltage_uv,
-						     f->sxx, f->sxv);
+	if (gpio_ups_is_cap(store) && f->sxv > 0 &&
+	    est->voltage_uv < store->voltage_max_uv) {
+		/* ms = dV * Sxx / Sxv; dV < 2^26, Sxx < 2^40 */
+		u64 ms = mul_u64_u64_div_u64(store->voltage_max_uv -
+					     est->voltage_uv,
+					     f->sxx, f->sxv);
 
-			est->ttf_s = (u32)min_t(u64, div_u64(ms, 1000), U32_MAX);
-			est->ttf_valid = true;
-		} else if (rising && !gpio_ups_is_cap(store)) {
-			est->ttf_s = (u32)min_t(u64, div64_u64(full - est->energy_uj,
-							       (u64)rate_uw), U32_MAX);
-			est->ttf_valid = true;
-		}
-		return;
+		est->ttf_s = (u32)min_t(u64, div_u64(ms, 1000), U32_MAX);
+		est->ttf_valid = true;
+	} else if (!gpio_ups_is_cap(store)) {
+		est->ttf_s = (u32)min_t(u64, div64_u64(full - est->energy_uj,
+						       (u64)rate_uw), U32_MAX);
+		est->ttf_valid = true;
 	}
+}
 
-	/* on backup: load power */
-	if (gpio_ups_vi_power(e, &p_uw)) {
-		have_p = true;
-		measured = true;
-		fresh = true;
+/* On mains: charging, full and time to full, from the charge rate. */
+static void gpio_ups_est_publish_mains(struct gpio_ups_estimator *estimator,
+				       bool ready)
+{
+	struct gpio_ups_estimate *est = &estimator->estimate;
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	u64 thr_uw = div_u64(est->energy_full_uj *
+			     GPIO_UPS_EST_CHARGE_PERMILLE_MIN, 1000 * 60);
+	bool rising = false, have_rate = ready;
+	s64 rate_uw;
+
+	/* charge rate: slope of energy, positive while charging */
+	rate_uw = have_rate ? -f->power_uw : 0;
+	if (have_rate)
+		rising = rate_uw > 0 && (u64)rate_uw > thr_uw;
+	est->charging = rising || (!have_rate &&
+		est->capacity_pct < GPIO_UPS_EST_FULL_PCT);
+	est->full = !rising &&
+		est->capacity_pct >= GPIO_UPS_EST_FULL_PCT;
+	if (est->full)
+		est->charging = false;
+	if (rising)
+		gpio_ups_est_publish_ttf(estimator, rate_uw);
+}
+
+/*
+ * On backup: the load power, from V * I, else the nominal load of a
+ * battery without a current channel, else the slope of the window (at its
+ * mean voltage), else the last measurement of the outage (window
+ * restarting after a load step), else the nominal load.  A new
+ * measurement is kept as the outage's last and counts for its peak.
+ * Return: false when there is no load figure at all.
+ */
+static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
+				 bool ready, u32 *p_uw, bool *measured)
+{
+	const struct gpio_ups_store *store = estimator->store;
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	bool new_measurement = false;
+
+	*measured = false;
+	if (gpio_ups_vi_power(estimator, p_uw)) {
+		new_measurement = true;
 	} else if (store->type == GPIO_UPS_STORE_BATTERY &&
 		   store->nominal_load_uw) {
-		p_uw = store->nominal_load_uw;
-		have_p = true;
+		*p_uw = store->nominal_load_uw;
 	} else if (ready) {
-		/* the slope is the window's: correct it at its mean voltage */
-		p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
-					       f->v_mean_uv);
-		have_p = true;
-		measured = true;
-		fresh = true;
-	} else if (e->priv.have_measured) {
-		/* window restarting after a load step: last measurement */
-		p_uw = e->priv.measured_uw;
-		have_p = true;
-		measured = true;
+		*p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
+						f->v_mean_uv);
+		new_measurement = true;
+	} else if (estimator->priv.have_load) {
+		*p_uw = estimator->priv.load_uw;
+		*measured = true;
 	} else if (store->nominal_load_uw) {
-		p_uw = store->nominal_load_uw;
-		have_p = true;
-	}
-	if (!have_p)
-		return;
-	if (measured && fresh) {
-		e->priv.have_measured = true;
-		e->priv.measured_uw = p_uw;
-		e->priv.peak_uw = max(e->priv.peak_uw, p_uw);
-	}
-	/*
-	 * Exponential average, alpha = dt / (tau + dt); seeded with the first
-	 * power, and again with the first measurement if a nominal load
-	 * seeded it.
-	 */
-	if (!e->priv.have_avg || (measured && !e->priv.avg_measured)) {
-		e->priv.avg_uw = p_uw;
-		e->priv.have_avg = true;
-		e->priv.avg_measured = measured;
+		*p_uw = store->nominal_load_uw;
 	} else {
-		u64 dt = raw->t_ms - e->priv.avg_ms;
-		s64 d = (s64)p_uw - e->priv.avg_uw;
+		return false;
+	}
+	if (new_measurement) {
+		*measured = true;
+		estimator->priv.have_load = true;
+		estimator->priv.load_uw = *p_uw;
+		estimator->priv.peak_load_uw = max(estimator->priv.peak_load_uw,
+						   *p_uw);
+	}
+	return true;
+}
+
+/*
+ * Exponential average, alpha = dt / (tau + dt); seeded with the first
+ * power, and again with the first measurement if a nominal load seeded it.
+ */
+static void gpio_ups_est_average(struct gpio_ups_estimator *estimator, u32 p_uw,
+				 bool measured, u64 t_ms)
+{
+	if (!estimator->priv.have_avg ||
+	    (measured && !estimator->priv.avg_measured)) {
+		estimator->priv.avg_uw = p_uw;
+		estimator->priv.have_avg = true;
+		estimator->priv.avg_measured = measured;
+	} else {
+		u64 dt = t_ms - estimator->priv.avg_ms;
+		s64 d = (s64)p_uw - estimator->priv.avg_uw;
 
 		dt = min_t(u64, dt, 100ULL * GPIO_UPS_EST_AVG_TAU_MS);
-		e->priv.avg_uw += div64_s64(d * (s64)dt,
+		estimator->priv.avg_uw += div64_s64(d * (s64)dt,
 					    GPIO_UPS_EST_AVG_TAU_MS + (s64)dt);
 	}
-	e->priv.avg_ms = raw->t_ms;
+	estimator->priv.avg_ms = t_ms;
+}
+
+static void gpio_ups_est_publish(struct gpio_ups_estimator *estimator,
+				 const struct gpio_ups_est_point *pt)
+{
+	const struct gpio_ups_store *store = estimator->store;
+	struct gpio_ups_estimate *est = &estimator->estimate;
+	bool ready = gpio_ups_fit_ready(estimator), measured;
+	u64 full = est->energy_full_uj;
+	u32 p_uw = 0;
+	u64 loss;
+
+	gpio_ups_est_clear_outputs(estimator);
+	gpio_ups_est_publish_energy(estimator, pt, ready);
+	if (estimator->priv.on_mains) {
+		gpio_ups_est_publish_mains(estimator, ready);
+		return;
+	}
+
+	/* on backup: load power, less what the ESR burns at it */
+	if (!gpio_ups_est_load_uw(estimator, ready, &p_uw, &measured))
+		return;
+	gpio_ups_est_average(estimator, p_uw, measured, pt->t_ms);
 	loss = gpio_ups_esr_loss_uj(store, est->voltage_uv, p_uw);
 	est->energy_uj -= min(loss, est->energy_uj);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->power_valid = true;
 	est->power_measured = measured;
-	est->power_declared = !measured && store->type == GPIO_UPS_STORE_BATTERY &&
+	est->power_declared = !measured &&
+			      store->type == GPIO_UPS_STORE_BATTERY &&
 			      store->nominal_load_uw;
 	est->power_uw = p_uw;
-	est->power_avg_uw = (u32)clamp_t(s64, e->priv.avg_uw, 0, U32_MAX);
+	est->power_avg_uw = (u32)clamp_t(s64, estimator->priv.avg_uw, 0,
+					 U32_MAX);
 	est->tte_valid = true;
 	est->tte_s = gpio_ups_tte_s(est->energy_uj, est->power_uw);
 	est->tte_avg_s = gpio_ups_tte_s(est->energy_uj, est->power_avg_uw);
 }
 
 /* plausibility against the last accepted sample */
-static bool gpio_ups_plausible(const struct gpio_ups_estimator *e,
+static bool gpio_ups_plausible(const struct gpio_ups_estimator *estimator,
 			       const struct gpio_ups_est_point *ref,
 			       const struct gpio_ups_est_point *pt)
 {
-	const struct gpio_ups_store *store = e->store;
+	const struct gpio_ups_store *store = estimator->store;
 	u64 dt = min_t(u64, pt->t_ms - ref->t_ms, 3600ULL * 1000);
 	u32 dv = gpio_ups_margin_uv(store, ref->v_uv);
 	/* uW * ms / 1000 = uJ; <= 5e7 * 3.6e6 */
-	u64 drain = div_u64((u64)gpio_ups_max_load_uw(store) * dt, 1000);
+	u64 drain = div_u64((u64)GPIO_UPS_MAX_POWER_UW * dt, 1000);
 	u64 down = drain + gpio_ups_margin_uj(store, ref->v_uv, dv, false);
 	u64 up = gpio_ups_margin_uj(store, ref->v_uv, dv, true);
 
-	if (e->priv.on_mains)
+	if (estimator->priv.on_mains)
 		up += drain;	/* charging: same bound as the load */
 	if (pt->e_uj + down < ref->e_uj)
 		return false;
@@ -942,16 +1031,182 @@ static bool gpio_ups_plausible(const struct gpio_ups_estimator *e,
 	return true;
 }
 
-static int gpio_ups_reject(struct gpio_ups_estimator *e)
+static int gpio_ups_reject(struct gpio_ups_estimator *estimator)
 {
-	if (e->rejected < U32_MAX)
-		e->rejected++;
+	if (estimator->rejected < U32_MAX)
+		estimator->rejected++;
 	return -ERANGE;
+}
+
+/* below 0 V or above voltage_max by more than GPIO_UPS_EST_OVERVOLT_PCT */
+static bool gpio_ups_out_of_range(const struct gpio_ups_store *store,
+				  s32 v_uv)
+{
+	u64 vlimit = div_u64((u64)store->voltage_max_uv *
+			     (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
+
+	return v_uv < 0 || (u64)v_uv > vlimit;
+}
+
+/*
+ * The ADC reads something else than the store once GPIO_UPS_EST_RESYNC_RUN
+ * readings in a row are out of its range (estimate.out_of_range).
+ */
+static void gpio_ups_est_track_range(struct gpio_ups_estimator *estimator,
+				     s32 v_uv)
+{
+	if (!gpio_ups_out_of_range(estimator->store, v_uv)) {
+		estimator->priv.range_run = 0;
+		estimator->estimate.out_of_range = false;
+	} else if (++estimator->priv.range_run >= GPIO_UPS_EST_RESYNC_RUN) {
+		estimator->estimate.out_of_range = true;
+	}
+}
+
+/* a reading no store gives: too high, negative, out of order, absurd current */
+static bool gpio_ups_est_impossible(const struct gpio_ups_estimator *estimator,
+				    const struct gpio_ups_sample *s)
+{
+	const struct gpio_ups_store *store = estimator->store;
+
+	if (gpio_ups_out_of_range(store, s->voltage_uv))
+		return true;
+	if (estimator->priv.have_last && s->time_ms < estimator->priv.last.t_ms)
+		return true;
+	if (s->current_valid) {
+		u64 imax = gpio_ups_max_current_ua(store, s->voltage_uv);
+
+		if ((u64)abs((s64)s->current_ua) > 2 * imax)
+			return true;
+	}
+	return false;
+}
+
+/* the window's point for a reading: its usable energy and V * I power */
+static void gpio_ups_est_point_of(const struct gpio_ups_store *store,
+				  const struct gpio_ups_sample *s,
+				  struct gpio_ups_est_point *pt)
+{
+	pt->t_ms = s->time_ms;
+	pt->v_uv = s->voltage_uv;
+	pt->has_i = s->current_valid;
+	pt->e_uj = gpio_ups_sample_energy_uj(store, pt->v_uv, pt->has_i,
+					     s->current_ua);
+	if (pt->has_i && s->current_ua > 0) {
+		/* load power: eta * V * I into the converter; < 2^63 */
+		u64 p = div_u64((u64)pt->v_uv * (u64)s->current_ua *
+				store->efficiency_pct, 100 * PPM);
+
+		pt->p_uw = (u32)min_t(u64, p, U32_MAX);
+	}
+}
+
+/*
+ * A reading the last accepted one cannot explain (gpio_ups_plausible()) is
+ * rejected, unless it is the GPIO_UPS_EST_RESYNC_RUN-th in a row at one new
+ * level: that level is real, the window and the load measurement restart.
+ * Return: true when pt is to be taken.
+ */
+static bool gpio_ups_est_resync(struct gpio_ups_estimator *estimator,
+				const struct gpio_ups_est_point *pt)
+{
+	if (!estimator->priv.have_last ||
+	    gpio_ups_plausible(estimator, &estimator->priv.last, pt))
+		return true;
+	if (estimator->priv.jump_run &&
+	    gpio_ups_plausible(estimator, &estimator->priv.jump, pt))
+		estimator->priv.jump_run++;
+	else
+		estimator->priv.jump_run = 1;
+	estimator->priv.jump = *pt;
+	if (estimator->priv.jump_run < GPIO_UPS_EST_RESYNC_RUN)
+		return false;
+	/* accepted: the earlier ones stay counted as rejected */
+	gpio_ups_win_reset(estimator);
+	estimator->priv.have_load = false;
+	estimator->priv.switch_ms = pt->t_ms;
+	return true;
+}
+
+/* what a sample off the fitted line turns out to be */
+enum gpio_ups_est_verdict {
+	GPIO_UPS_EST_ON_LINE,		/* fit it */
+	GPIO_UPS_EST_HELD,		/* held back: a load step or outlier */
+	GPIO_UPS_EST_LOAD_STEP,		/* GPIO_UPS_EST_STEP_RUN held back */
+};
+
+/*
+ * Load step or lone outlier?  A sample further than
+ * GPIO_UPS_EST_STEP_SIGMAS noise widths from the line is held back;
+ * GPIO_UPS_EST_STEP_RUN of them in a row on one side are a load step.
+ * Held-back samples that the line explains after all were outliers: they
+ * are counted as rejected.
+ */
+static enum gpio_ups_est_verdict
+gpio_ups_est_check_step(struct gpio_ups_estimator *estimator,
+			const struct gpio_ups_est_point *pt)
+{
+	struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	u64 pred = gpio_ups_fit_predict(estimator, pt->t_ms);
+	u64 floor = gpio_ups_margin_uj(estimator->store, pt->v_uv,
+				       GPIO_UPS_EST_NOISE_FLOOR_UV, false);
+	u64 lim = GPIO_UPS_EST_STEP_SIGMAS * max(f->sigma_uj, floor);
+	int sign = pt->e_uj > pred ? 1 : -1;
+
+	if (pt->e_uj > pred + lim || pt->e_uj + lim < pred) {
+		if (estimator->priv.nheld &&
+		    sign != estimator->priv.held_sign) {
+			estimator->rejected += estimator->priv.nheld;
+			estimator->priv.nheld = 0;
+		}
+		estimator->priv.held_sign = sign;
+		estimator->priv.held[estimator->priv.nheld++] = *pt;
+		if (estimator->priv.nheld < GPIO_UPS_EST_STEP_RUN)
+			return GPIO_UPS_EST_HELD;
+		return GPIO_UPS_EST_LOAD_STEP;
+	}
+	if (estimator->priv.nheld) {
+		estimator->rejected += estimator->priv.nheld;
+		estimator->priv.nheld = 0;
+	}
+	return GPIO_UPS_EST_ON_LINE;
+}
+
+/*
+ * Into the window and the fit, past the first GPIO_UPS_EST_SKIP_MS after
+ * a switch (with a current reading, I * R is compensated: no need to skip)
+ * and in time order.  Return: false when the sample is held back.
+ */
+static bool gpio_ups_est_fit_sample(struct gpio_ups_estimator *estimator,
+				    const struct gpio_ups_est_point *pt)
+{
+	enum gpio_ups_est_verdict verdict = GPIO_UPS_EST_ON_LINE;
+	unsigned int n = estimator->priv.count, i;
+
+	if ((!pt->has_i &&
+	     pt->t_ms < estimator->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) ||
+	    (n && pt->t_ms <= gpio_ups_win_at(estimator, n - 1)->t_ms))
+		return true;
+	if (!estimator->priv.on_mains && !pt->has_i &&
+	    gpio_ups_fit_ready(estimator))
+		verdict = gpio_ups_est_check_step(estimator, pt);
+	if (verdict == GPIO_UPS_EST_HELD)
+		return false;
+	if (verdict == GPIO_UPS_EST_LOAD_STEP) {
+		/* restart after the step's first sample (it may straddle it) */
+		gpio_ups_win_reset(estimator);
+		for (i = 1; i < GPIO_UPS_EST_STEP_RUN; i++)
+			gpio_ups_win_push(estimator, &estimator->priv.held[i]);
+	} else {
+		gpio_ups_win_push(estimator, pt);
+	}
+	gpio_ups_fit(estimator);
+	return true;
 }
 
 /**
  * gpio_ups_est_update() - feed one sample
- * @e: estimator
+ * @estimator: estimator
  * @s: sample
  *
  * A sample whose @on_mains differs from the last known state counts as a
@@ -959,129 +1214,45 @@ static int gpio_ups_reject(struct gpio_ups_estimator *e)
  *
  * Return: 0 when used (or held back as a possible load step), -ENODATA when
  * it carries no voltage, -ERANGE when rejected as impossible (counted in
- * @e->rejected), -EINVAL for a GPIO-only store.
+ * @estimator->rejected), -EINVAL for a GPIO-only store.
  */
-int gpio_ups_est_update(struct gpio_ups_estimator *e,
+int gpio_ups_est_update(struct gpio_ups_estimator *estimator,
 			const struct gpio_ups_sample *s)
 {
-	const struct gpio_ups_store *store = e->store;
+	const struct gpio_ups_store *store = estimator->store;
 	struct gpio_ups_est_point pt = { };
-	unsigned int i;
-	u64 vlimit;
 
 	if (!store || store->type == GPIO_UPS_STORE_NONE)
 		return -EINVAL;
 	if (!s->voltage_valid)
 		return -ENODATA;
-	if (!e->priv.mains_known || e->priv.on_mains != s->on_mains)
-		gpio_ups_est_mains_changed(e, s->on_mains, s->time_ms);
-
-	vlimit = div_u64((u64)store->voltage_max_uv *
-			 (100 + GPIO_UPS_EST_OVERVOLT_PCT), 100);
-	if (s->voltage_uv < 0 || (u64)s->voltage_uv > vlimit) {
-		if (++e->priv.range_run >= GPIO_UPS_EST_RESYNC_RUN)
-			e->est.out_of_range = true;
-		return gpio_ups_reject(e);
-	}
-	e->priv.range_run = 0;
-	e->est.out_of_range = false;
-	if (e->priv.have_last && s->time_ms < e->priv.last.t_ms)
-		return gpio_ups_reject(e);
-	if (s->current_valid) {
-		u64 imax = gpio_ups_max_current_ua(store, s->voltage_uv);
-
-		if ((u64)abs((s64)s->current_ua) > 2 * imax)
-			return gpio_ups_reject(e);
-	}
-
-	pt.t_ms = s->time_ms;
-	pt.v_uv = s->voltage_uv;
-	pt.has_i = s->current_valid;
-	pt.e_uj = gpio_ups_sample_energy_uj(store, pt.v_uv, pt.has_i,
-					    s->current_ua);
-	if (pt.has_i && s->current_ua > 0) {
-		/* load power: eta * V * I into the converter; < 2^63 */
-		u64 p = div_u64((u64)pt.v_uv * (u64)s->current_ua *
-				store->efficiency_pct, 100 * PPM);
-
-		pt.p_uw = (u32)min_t(u64, p, U32_MAX);
-	}
-
-	if (e->priv.have_last && !gpio_ups_plausible(e, &e->priv.last, &pt)) {
-		/* the same new level GPIO_UPS_EST_RESYNC_RUN times: it is real */
-		if (e->priv.bad_run &&
-		    gpio_ups_plausible(e, &e->priv.bad, &pt))
-			e->priv.bad_run++;
-		else
-			e->priv.bad_run = 1;
-		e->priv.bad = pt;
-		if (e->priv.bad_run < GPIO_UPS_EST_RESYNC_RUN)
-			return gpio_ups_reject(e);
-		/* accepted: the earlier ones stay counted as rejected */
-		gpio_ups_win_reset(e);
-		e->priv.have_measured = false;
-		e->priv.switch_ms = pt.t_ms;
-	}
-	e->priv.bad_run = 0;
-	e->est.seq++;
-
-	/* with a current reading, I * R is compensated: no need to skip */
-	if ((pt.has_i || pt.t_ms >= e->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) &&
-	    (!e->priv.count ||
-	     pt.t_ms > gpio_ups_win_at(e, e->priv.count - 1)->t_ms)) {
-		struct gpio_ups_est_fit *f = &e->priv.fit;
-
-		if (!e->priv.on_mains && !pt.has_i && gpio_ups_fit_ready(e)) {
-			/* load step or lone outlier? */
-			u64 pred = gpio_ups_fit_predict(e, pt.t_ms);
-			u64 floor = gpio_ups_margin_uj(store, pt.v_uv,
-						       GPIO_UPS_EST_NOISE_FLOOR_UV,
-						       false);
-			u64 lim = GPIO_UPS_EST_STEP_SIGMAS *
-				  max(f->sigma_uj, floor);
-			int sign = pt.e_uj > pred ? 1 : -1;
-
-			if (pt.e_uj > pred + lim || pt.e_uj + lim < pred) {
-				if (e->priv.npend && sign != e->priv.pend_sign) {
-					e->rejected += e->priv.npend;
-					e->priv.npend = 0;
-				}
-				e->priv.pend_sign = sign;
-				e->priv.pend[e->priv.npend++] = pt;
-				if (e->priv.npend < GPIO_UPS_EST_STEP_RUN)
-					return 0;
-				/* load step: restart after its first sample */
-				gpio_ups_win_reset(e);
-				for (i = 1; i < GPIO_UPS_EST_STEP_RUN; i++)
-					gpio_ups_win_push(e, &e->priv.pend[i]);
-				gpio_ups_fit(e);
-				e->priv.have_last = true;
-				e->priv.last = pt;
-				gpio_ups_est_publish(e, &pt);
-				return 0;
-			}
-			if (e->priv.npend) {
-				e->rejected += e->priv.npend;
-				e->priv.npend = 0;
-			}
-		}
-		gpio_ups_win_push(e, &pt);
-		gpio_ups_fit(e);
-	}
-	e->priv.have_last = true;
-	e->priv.last = pt;
-	gpio_ups_est_publish(e, &pt);
+	if (!estimator->priv.mains_known ||
+	    estimator->priv.on_mains != s->on_mains)
+		gpio_ups_est_mains_changed(estimator, s->on_mains, s->time_ms);
+	gpio_ups_est_track_range(estimator, s->voltage_uv);
+	if (gpio_ups_est_impossible(estimator, s))
+		return gpio_ups_reject(estimator);
+	gpio_ups_est_point_of(store, s, &pt);
+	if (!gpio_ups_est_resync(estimator, &pt))
+		return gpio_ups_reject(estimator);
+	estimator->priv.jump_run = 0;
+	estimator->estimate.seq++;
+	if (!gpio_ups_est_fit_sample(estimator, &pt))
+		return 0;
+	estimator->priv.have_last = true;
+	estimator->priv.last = pt;
+	gpio_ups_est_publish(estimator, &pt);
 	return 0;
 }
 
 /**
  * gpio_ups_est_get() - the current estimate
- * @e: estimator
+ * @estimator: estimator
  *
- * Return: pointer into @e, valid until the next update.
+ * Return: pointer into @estimator, valid until the next update.
  */
 const struct gpio_ups_estimate *
-gpio_ups_est_get(const struct gpio_ups_estimator *e)
+gpio_ups_est_get(const struct gpio_ups_estimator *estimator)
 {
-	return &e->est;
+	return &estimator->estimate;
 }

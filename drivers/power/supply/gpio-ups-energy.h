@@ -114,8 +114,6 @@ struct gpio_ups_ocv_point {
  * @learned_resistance_uohm: ESR learned at the mains switches, used
  *	instead of @resistance_uohm; 0: not learned
  * @nominal_load_uw: load assumed until a measurement exists, 0 when unknown
- * @max_load_uw: largest plausible load; a reading implying a faster energy
- *	drop is rejected.  0: GPIO_UPS_MAX_POWER_UW
  * @ocv_points: number of valid entries in @ocv
  * @ocv: battery open-circuit-voltage table
  */
@@ -130,7 +128,6 @@ struct gpio_ups_store {
 	u32 learned_capacitance_uf;
 	u32 learned_resistance_uohm;
 	u32 nominal_load_uw;
-	u32 max_load_uw;
 	unsigned int ocv_points;
 	struct gpio_ups_ocv_point ocv[GPIO_UPS_OCV_MAX_POINTS];
 };
@@ -240,36 +237,37 @@ struct gpio_ups_est_fit {
 /**
  * struct gpio_ups_estimator - estimator state; treat as opaque
  * @store: the store description (not owned)
- * @est: the current estimate (read it with gpio_ups_est_get())
+ * @estimate: the published estimate (read it with gpio_ups_est_get())
  * @rejected: readings rejected as physically impossible, since init
  * @priv: implementation state (window of samples, filters)
  */
 struct gpio_ups_estimator {
 	const struct gpio_ups_store *store;
-	struct gpio_ups_estimate est;
+	struct gpio_ups_estimate estimate;
 	u32 rejected;
 	struct {
 		struct gpio_ups_est_point win[GPIO_UPS_EST_WINDOW];
 		unsigned int head, count;
-		struct gpio_ups_est_point pend[GPIO_UPS_EST_STEP_RUN];
-		unsigned int npend;
-		int pend_sign;
+		/* off the line: a load step or outliers (gpio-ups-energy.c) */
+		struct gpio_ups_est_point held[GPIO_UPS_EST_STEP_RUN];
+		unsigned int nheld;
+		int held_sign;
 		struct gpio_ups_est_fit fit;
-		unsigned int shift;	/* energy scaling for the fit */
+		unsigned int fit_shift;	/* energy scaling for the fit */
 		bool mains_known;
 		bool on_mains;
-		u64 switch_ms;
-		u64 mains_ms;		/* when mains last came back */
+		u64 switch_ms;		/* mains switch or resync: fit skips */
+		u64 mains_back_ms;	/* when mains last came back */
 		bool have_last;
 		struct gpio_ups_est_point last;	/* last accepted sample */
-		unsigned int bad_run;
+		unsigned int jump_run;	/* rejected in a row at one new level */
 		unsigned int range_run;	/* impossible readings in a row */
-		struct gpio_ups_est_point bad;	/* last rate-rejected sample */
-		bool have_measured;
-		u32 measured_uw;	/* last measured load in this outage */
-		u32 peak_uw;		/* highest measured load in it */
+		struct gpio_ups_est_point jump;	/* last of them */
+		bool have_load;
+		u32 load_uw;		/* last measured load in this outage */
+		u32 peak_load_uw;	/* highest measured load in it */
 		bool have_avg;
-		bool avg_measured;
+		bool avg_measured;	/* the average began at a measurement */
 		u64 avg_ms;
 		s64 avg_uw;
 	} priv;
@@ -281,16 +279,16 @@ u64 gpio_ups_energy_full_uj(const struct gpio_ups_store *store);
 u64 gpio_ups_energy_full_at_load_uj(const struct gpio_ups_store *store,
 				    u32 load_uw);
 u32 gpio_ups_ocv2cap_ppm(const struct gpio_ups_store *store, u32 ocv_uv);
-void gpio_ups_est_init(struct gpio_ups_estimator *e,
+void gpio_ups_est_init(struct gpio_ups_estimator *estimator,
 		       const struct gpio_ups_store *store);
-int gpio_ups_est_update(struct gpio_ups_estimator *e,
+int gpio_ups_est_update(struct gpio_ups_estimator *estimator,
 			const struct gpio_ups_sample *s);
-void gpio_ups_est_mains_changed(struct gpio_ups_estimator *e, bool on_mains,
-				u64 now_ms);
-void gpio_ups_est_invalidate(struct gpio_ups_estimator *e, u64 now_ms);
-void gpio_ups_est_store_changed(struct gpio_ups_estimator *e);
+void gpio_ups_est_mains_changed(struct gpio_ups_estimator *estimator,
+				bool on_mains, u64 now_ms);
+void gpio_ups_est_invalidate(struct gpio_ups_estimator *estimator);
+void gpio_ups_est_store_changed(struct gpio_ups_estimator *estimator);
 const struct gpio_ups_estimate *
-gpio_ups_est_get(const struct gpio_ups_estimator *e);
+gpio_ups_est_get(const struct gpio_ups_estimator *estimator);
 
 /* uJ <-> uWh for the power_supply ABI */
 static inline u64 gpio_ups_uj_to_uwh(u64 uj)

@@ -169,39 +169,40 @@ static u32 gpio_ups_learn_fold(u32 est, u64 *var_pm2, u32 meas,
 
 /**
  * gpio_ups_learn_init() - start learning from the declared store
- * @l: state
+ * @learn: state
  * @cfg: declared values (copied)
  *
  * The learned figures start at the declared ones.  Without a declared
  * charge current, or without a capacitance, nothing is ever learned.
  */
-void gpio_ups_learn_init(struct gpio_ups_learn *l,
+void gpio_ups_learn_init(struct gpio_ups_learn *learn,
 			 const struct gpio_ups_learn_cfg *cfg)
 {
-	memset(l, 0, sizeof(*l));
-	l->cfg = *cfg;
-	l->capacitance_uf = cfg->capacitance_uf;
-	l->esr_uohm = cfg->resistance_uohm;
-	l->priv.c_var_pm2 = gpio_ups_learn_sq(GPIO_UPS_LEARN_DECLARED_PM);
-	l->priv.r_var_pm2 = cfg->resistance_uohm ?
-			    gpio_ups_learn_sq(GPIO_UPS_LEARN_DECLARED_ESR_PM) : 0;
+	memset(learn, 0, sizeof(*learn));
+	learn->cfg = *cfg;
+	learn->capacitance_uf = cfg->capacitance_uf;
+	learn->esr_uohm = cfg->resistance_uohm;
+	learn->priv.c_var_pm2 = gpio_ups_learn_sq(GPIO_UPS_LEARN_DECLARED_PM);
+	learn->priv.esr_var_pm2 = cfg->resistance_uohm ?
+		gpio_ups_learn_sq(GPIO_UPS_LEARN_DECLARED_ESR_PM) : 0;
 }
 
-static bool gpio_ups_learn_on(const struct gpio_ups_learn *l)
+static bool gpio_ups_learn_on(const struct gpio_ups_learn *learn)
 {
-	return l->cfg.charge_current_ua && l->cfg.capacitance_uf &&
-	       l->cfg.voltage_max_uv > l->cfg.voltage_min_uv;
+	return learn->cfg.charge_current_ua && learn->cfg.capacitance_uf &&
+	       learn->cfg.voltage_max_uv > learn->cfg.voltage_min_uv;
 }
 
 /* Fold an ESR figure: step_uv over current_ua, with its uncertainty. */
-static bool gpio_ups_learn_esr(struct gpio_ups_learn *l, s64 step_uv,
+static bool gpio_ups_learn_esr(struct gpio_ups_learn *learn, s64 step_uv,
 			       u64 step_var_uv2, u64 current_ua,
 			       u64 current_var_pm2)
 {
+	u32 declared = learn->cfg.resistance_uohm;
 	u64 r, var_pm2, lo, hi;
 
 	if (step_uv <= 0 || !current_ua) {
-		l->esr_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
+		learn->esr_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
 		return false;
 	}
 	/* relative variance: (sigma_step / step)^2 + that of the current */
@@ -209,60 +210,60 @@ static bool gpio_ups_learn_esr(struct gpio_ups_learn *l, s64 step_uv,
 				      gpio_ups_learn_sq(step_uv)) +
 		  current_var_pm2;
 	if (var_pm2 > gpio_ups_learn_sq(GPIO_UPS_LEARN_ESR_MAX_SE_PM)) {
-		l->esr_result = GPIO_UPS_LEARN_NOISY;
+		learn->esr_result = GPIO_UPS_LEARN_NOISY;
 		return false;
 	}
 	/* uV * 1e6 / uA = uohm */
 	r = div64_u64((u64)step_uv * PPM, current_ua);
-	if (l->cfg.resistance_uohm) {
-		lo = max(l->cfg.resistance_uohm / GPIO_UPS_LEARN_ESR_MAX_X, 1U);
-		hi = (u64)l->cfg.resistance_uohm * GPIO_UPS_LEARN_ESR_MAX_X;
+	if (declared) {
+		lo = max(declared / GPIO_UPS_LEARN_ESR_MAX_X, 1U);
+		hi = (u64)declared * GPIO_UPS_LEARN_ESR_MAX_X;
 	} else {
 		lo = 1;
 		hi = GPIO_UPS_MAX_RESISTANCE_UOHM;
 	}
 	hi = min_t(u64, hi, GPIO_UPS_MAX_RESISTANCE_UOHM);
 	if (r < lo || r > hi) {
-		l->esr_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
+		learn->esr_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
 		return false;
 	}
 	var_pm2 = max_t(u64, var_pm2,
 			gpio_ups_learn_sq(GPIO_UPS_LEARN_ESR_FLOOR_PM));
-	l->last_esr_uohm = (u32)r;
-	l->esr_uohm = gpio_ups_learn_fold(l->esr_uohm, &l->priv.r_var_pm2,
-					  (u32)r, var_pm2);
-	l->esr_uohm = clamp_t(u32, l->esr_uohm, lo, hi);
-	l->esr_result = GPIO_UPS_LEARN_USED;
-	l->esr_updates++;
+	learn->esr_uohm = gpio_ups_learn_fold(learn->esr_uohm,
+					      &learn->priv.esr_var_pm2,
+					      (u32)r, var_pm2);
+	learn->esr_uohm = clamp_t(u32, learn->esr_uohm, lo, hi);
+	learn->esr_result = GPIO_UPS_LEARN_USED;
+	learn->esr_updates++;
 	return true;
 }
 
 /* store current from a voltage slope on backup: C * dV/dt, in uA */
-static u64 gpio_ups_learn_load_ua(const struct gpio_ups_learn *l,
+static u64 gpio_ups_learn_load_ua(const struct gpio_ups_learn *learn,
 				  s64 slope_nv_ms)
 {
 	if (slope_nv_ms >= 0)
 		return 0;
 	/* uF * nV/ms = 1e-6 uA; C < 2^32, slope < 2^40 */
-	return mul_u64_u64_div_u64(l->capacitance_uf, -slope_nv_ms, PPM);
+	return mul_u64_u64_div_u64(learn->capacitance_uf, -slope_nv_ms, PPM);
 }
 
 /* The backup line of this stretch's ring, at at_ms. */
-static bool gpio_ups_learn_ring_line(const struct gpio_ups_learn *l,
+static bool gpio_ups_learn_ring_line(const struct gpio_ups_learn *learn,
 				     u64 at_ms, struct gpio_ups_learn_line *ln)
 {
 	struct gpio_ups_learn_fit f;
-	u32 n = min(l->priv.ring_n, GPIO_UPS_LEARN_RING), i, k;
+	u32 n = min(learn->priv.ring_n, GPIO_UPS_LEARN_RING), i, k;
 	u64 t_first = 0, t_last = 0;
 
 	gpio_ups_learn_fit_reset(&f);
 	for (i = 0; i < n; i++) {
-		k = (l->priv.ring_n - n + i) % GPIO_UPS_LEARN_RING;
+		k = (learn->priv.ring_n - n + i) % GPIO_UPS_LEARN_RING;
 		if (!i)
-			t_first = l->priv.ring_ms[k];
-		t_last = l->priv.ring_ms[k];
-		gpio_ups_learn_fit_add(&f, l->priv.ring_ms[k],
-				       l->priv.ring_uv[k]);
+			t_first = learn->priv.ring_ms[k];
+		t_last = learn->priv.ring_ms[k];
+		gpio_ups_learn_fit_add(&f, learn->priv.ring_ms[k],
+				       learn->priv.ring_uv[k]);
 	}
 	if (n < GPIO_UPS_LEARN_MIN_SAMPLES ||
 	    t_last - t_first < GPIO_UPS_LEARN_STEP_MIN_SPAN_MS ||
@@ -273,215 +274,251 @@ static bool gpio_ups_learn_ring_line(const struct gpio_ups_learn *l,
 }
 
 /* The switch-over step: from rest on mains to the load on backup. */
-static bool gpio_ups_learn_switch_step(struct gpio_ups_learn *l)
+static bool gpio_ups_learn_switch_step(struct gpio_ups_learn *learn)
 {
 	struct gpio_ups_learn_line ln;
-	u64 at = l->priv.switch_ms - min_t(u64, l->cfg.switch_lag_ms,
-					   l->priv.switch_ms);
+	u64 at = learn->priv.switch_ms - min_t(u64, learn->cfg.switch_lag_ms,
+					       learn->priv.switch_ms);
 	u64 i_ua;
 
-	l->priv.sw_pending = false;
-	if (!gpio_ups_learn_ring_line(l, at, &ln))
+	learn->priv.switch_step_pending = false;
+	if (!gpio_ups_learn_ring_line(learn, at, &ln))
 		return false;
 	/* the load current's uncertainty: the slope's and the capacitance's */
-	i_ua = gpio_ups_learn_load_ua(l, ln.slope_nv_ms);
-	return gpio_ups_learn_esr(l, (s64)l->priv.sw_before_uv - ln.v_at_uv,
+	i_ua = gpio_ups_learn_load_ua(learn, ln.slope_nv_ms);
+	return gpio_ups_learn_esr(learn,
+				  (s64)learn->priv.switch_before_uv - ln.v_at_uv,
 				  ln.var_uv2, i_ua,
-				  ln.se_pm + l->priv.c_var_pm2);
+				  ln.se_pm + learn->priv.c_var_pm2);
 }
 
-/* Evaluate a finished charge run; true when a figure was learned. */
-static bool gpio_ups_learn_end_run(struct gpio_ups_learn *l)
+/*
+ * The capacitance a finished charge run measured, C = I / slope, with its
+ * relative variance; ln gets the run's line at its start (taken back to the
+ * return of mains).  Return: GPIO_UPS_LEARN_USED, or why the run teaches
+ * nothing.
+ */
+static enum gpio_ups_learn_result
+gpio_ups_learn_run_c(const struct gpio_ups_learn *learn,
+		     struct gpio_ups_learn_line *ln, u64 *c_uf, u64 *var_pm2)
 {
-	const struct gpio_ups_learn_cfg *cfg = &l->cfg;
-	struct gpio_ups_learn_fit *f = &l->priv.fit;
-	struct gpio_ups_learn_line ln;
+	const struct gpio_ups_learn_cfg *cfg = &learn->cfg;
+	const struct gpio_ups_learn_fit *f = &learn->priv.fit;
 	u64 window = cfg->voltage_max_uv - cfg->voltage_min_uv;
-	u64 span = 0, sxx_i, c_uf, var_pm2, floor_pm, ret_at;
+	u64 span, sxx_i, floor_pm, ret_at;
 	s64 rise;
-	bool learned = false;
 
-	l->priv.run = false;
-	if (f->n < GPIO_UPS_LEARN_MIN_SAMPLES) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
-	ret_at = l->priv.run_from_return ? l->priv.ret_ms : f->t0_ms;
-	if (!gpio_ups_learn_fit_line(f, ret_at, &ln) || ln.slope_nv_ms <= 0) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
-	span = l->priv.last_ms - f->t0_ms;
-	rise = div_s64(ln.slope_nv_ms * (s64)min_t(u64, span, GPIO_UPS_LEARN_MAX_RUN_MS),
-		       1000);
-	if (rise * 100 < (s64)(window * GPIO_UPS_LEARN_MIN_RISE_PCT)) {
-		l->c_result = GPIO_UPS_LEARN_SHORT;
-		return false;
-	}
-	if (ln.se_pm > gpio_ups_learn_sq(GPIO_UPS_LEARN_MAX_SE_PM)) {
-		l->c_result = GPIO_UPS_LEARN_NOISY;
-		return false;
-	}
+	if (f->n < GPIO_UPS_LEARN_MIN_SAMPLES)
+		return GPIO_UPS_LEARN_SHORT;
+	ret_at = learn->priv.run_from_return ? learn->priv.return_ms : f->t0_ms;
+	if (!gpio_ups_learn_fit_line(f, ret_at, ln) || ln->slope_nv_ms <= 0)
+		return GPIO_UPS_LEARN_SHORT;
+	span = learn->priv.last_ms - f->t0_ms;
+	rise = div_s64(ln->slope_nv_ms *
+		       (s64)min_t(u64, span, GPIO_UPS_LEARN_MAX_RUN_MS), 1000);
+	if (rise * 100 < (s64)(window * GPIO_UPS_LEARN_MIN_RISE_PCT))
+		return GPIO_UPS_LEARN_SHORT;
+	if (ln->se_pm > gpio_ups_learn_sq(GPIO_UPS_LEARN_MAX_SE_PM))
+		return GPIO_UPS_LEARN_NOISY;
 	/* C = I / slope: uA / (nV/ms) = 1e6 uF; slope > 0, C < 2^40 */
 	sxx_i = (u64)cfg->charge_current_ua * PPM;
-	if ((u64)ln.slope_nv_ms < div64_u64(sxx_i, 1ULL << 40)) {
-		l->c_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
-		return false;
-	}
-	c_uf = div64_u64(sxx_i, ln.slope_nv_ms);
-	if (c_uf * 100 < (u64)cfg->capacitance_uf * GPIO_UPS_LEARN_C_REJECT_PCT ||
-	    c_uf * GPIO_UPS_LEARN_C_REJECT_PCT >
-	    (u64)cfg->capacitance_uf * 100 * 100) {
-		l->c_result = GPIO_UPS_LEARN_IMPLAUSIBLE;
-		return false;
-	}
+	if ((u64)ln->slope_nv_ms < div64_u64(sxx_i, 1ULL << 40))
+		return GPIO_UPS_LEARN_IMPLAUSIBLE;
+	*c_uf = div64_u64(sxx_i, ln->slope_nv_ms);
+	if (*c_uf * 100 < (u64)cfg->capacitance_uf * GPIO_UPS_LEARN_C_REJECT_PCT ||
+	    *c_uf * GPIO_UPS_LEARN_C_REJECT_PCT >
+	    (u64)cfg->capacitance_uf * 100 * 100)
+		return GPIO_UPS_LEARN_IMPLAUSIBLE;
 	/* the floor grows as the rise shrinks: window / rise times it */
 	floor_pm = div64_u64((u64)GPIO_UPS_LEARN_C_FLOOR_PM * window, rise);
-	var_pm2 = max(ln.se_pm, gpio_ups_learn_sq(floor_pm));
-	l->last_c_uf = (u32)c_uf;
-	l->capacitance_uf = gpio_ups_learn_fold(l->capacitance_uf,
-						&l->priv.c_var_pm2,
-						(u32)c_uf, var_pm2);
-	l->capacitance_uf =
-		clamp_t(u32, l->capacitance_uf,
+	*var_pm2 = max(ln->se_pm, gpio_ups_learn_sq(floor_pm));
+	return GPIO_UPS_LEARN_USED;
+}
+
+/* Fold a measured capacitance in, within its bounds of the declared one. */
+static void gpio_ups_learn_fold_c(struct gpio_ups_learn *learn, u64 c_uf,
+				  u64 var_pm2)
+{
+	const struct gpio_ups_learn_cfg *cfg = &learn->cfg;
+
+	learn->capacitance_uf = gpio_ups_learn_fold(learn->capacitance_uf,
+						    &learn->priv.c_var_pm2,
+						    (u32)c_uf, var_pm2);
+	learn->capacitance_uf =
+		clamp_t(u32, learn->capacitance_uf,
 			div_u64((u64)cfg->capacitance_uf * GPIO_UPS_LEARN_C_MIN_PCT, 100),
 			min_t(u64, div_u64((u64)cfg->capacitance_uf *
 					   GPIO_UPS_LEARN_C_MAX_PCT, 100),
 			      GPIO_UPS_MAX_CAPACITANCE_UF));
-	l->c_result = GPIO_UPS_LEARN_USED;
-	l->c_updates++;
-	learned = true;
+	learn->c_updates++;
+}
 
-	/*
-	 * The charger's start step, against the backup line before it: the
-	 * load current from the capacitance just learned.  Its uncertainty
-	 * (the slope's and the capacitance's) weighs in by its share.
-	 */
-	if (l->priv.run_from_return && l->priv.ret_valid) {
-		u64 i_load = gpio_ups_learn_load_ua(l, l->priv.ret_slope_nv_ms);
-		u64 i_sum = i_load + cfg->charge_current_ua;
+/*
+ * The charger's start step, against the backup line before it: the load
+ * current from the capacitance just learned.  Its uncertainty (the slope's
+ * and the capacitance's) weighs in by its share.  ln: the run's line at
+ * the return of mains.
+ */
+static bool gpio_ups_learn_charger_step(struct gpio_ups_learn *learn,
+					const struct gpio_ups_learn_line *ln)
+{
+	u64 i_load = gpio_ups_learn_load_ua(learn,
+					    learn->priv.return_slope_nv_ms);
+	u64 i_sum = i_load + learn->cfg.charge_current_ua;
+	u64 i_var_pm2 = mul_u64_u64_div_u64(learn->priv.return_se_pm2 +
+					    learn->priv.c_var_pm2,
+					    gpio_ups_learn_sq(i_load),
+					    gpio_ups_learn_sq(i_sum));
 
-		learned |= gpio_ups_learn_esr(l, ln.v_at_uv - l->priv.ret_v_uv,
-					      ln.var_uv2 + l->priv.ret_var_uv2,
-					      i_sum,
-					      mul_u64_u64_div_u64(l->priv.ret_se_pm2 +
-								  l->priv.c_var_pm2,
-								  gpio_ups_learn_sq(i_load),
-								  gpio_ups_learn_sq(i_sum)));
-	}
-	l->priv.ret_valid = false;
+	return gpio_ups_learn_esr(learn, ln->v_at_uv - learn->priv.return_v_uv,
+				  ln->var_uv2 + learn->priv.return_var_uv2,
+				  i_sum, i_var_pm2);
+}
+
+/* Evaluate a finished charge run; true when a figure was learned. */
+static bool gpio_ups_learn_end_run(struct gpio_ups_learn *learn)
+{
+	struct gpio_ups_learn_line ln;
+	u64 c_uf = 0, var_pm2 = 0;
+	bool learned = true;
+
+	learn->priv.running = false;
+	learn->c_result = gpio_ups_learn_run_c(learn, &ln, &c_uf, &var_pm2);
+	if (learn->c_result != GPIO_UPS_LEARN_USED)
+		return false;
+	gpio_ups_learn_fold_c(learn, c_uf, var_pm2);
+	if (learn->priv.run_from_return && learn->priv.return_line_valid)
+		learned |= gpio_ups_learn_charger_step(learn, &ln);
+	learn->priv.return_line_valid = false;
 	return learned;
 }
 
-static void gpio_ups_learn_start_run(struct gpio_ups_learn *l, u64 t_ms,
+static void gpio_ups_learn_start_run(struct gpio_ups_learn *learn, u64 t_ms,
 				     s32 v_uv, bool from_return)
 {
-	gpio_ups_learn_fit_reset(&l->priv.fit);
-	gpio_ups_learn_fit_add(&l->priv.fit, t_ms, v_uv);
-	l->priv.run = true;
-	l->priv.run_from_return = from_return;
-	l->priv.full = false;
+	gpio_ups_learn_fit_reset(&learn->priv.fit);
+	gpio_ups_learn_fit_add(&learn->priv.fit, t_ms, v_uv);
+	learn->priv.running = true;
+	learn->priv.run_from_return = from_return;
 }
 
 /* Mains came back or went; t_ms is the first reading of the new state. */
-static bool gpio_ups_learn_switch(struct gpio_ups_learn *l, bool on_mains,
+static bool gpio_ups_learn_switch(struct gpio_ups_learn *learn, bool on_mains,
 				  u64 t_ms)
 {
-	bool learned = false, first = !l->priv.mains_known;
+	bool learned = false, first = !learn->priv.mains_known;
 	struct gpio_ups_learn_line ln;
 
-	l->priv.mains_known = true;
-	l->priv.on_mains = on_mains;
-	l->priv.switch_ms = t_ms;
+	learn->priv.mains_known = true;
+	learn->priv.on_mains = on_mains;
+	learn->priv.switch_ms = t_ms;
 	if (first)
 		return false;
 	if (on_mains) {
 		/* the backup line at the return, for the charger's step */
-		if (l->priv.sw_pending && l->priv.ring_n < GPIO_UPS_LEARN_RING)
-			learned |= gpio_ups_learn_switch_step(l);
-		l->priv.sw_pending = false;
-		l->priv.ret_valid = gpio_ups_learn_ring_line(l, t_ms, &ln) &&
-				    ln.slope_nv_ms < 0;
-		if (l->priv.ret_valid) {
-			l->priv.ret_v_uv = ln.v_at_uv;
-			l->priv.ret_var_uv2 = ln.var_uv2;
-			l->priv.ret_slope_nv_ms = ln.slope_nv_ms;
-			l->priv.ret_se_pm2 = ln.se_pm;
+		if (learn->priv.switch_step_pending &&
+		    learn->priv.ring_n < GPIO_UPS_LEARN_RING)
+			learned |= gpio_ups_learn_switch_step(learn);
+		learn->priv.switch_step_pending = false;
+		learn->priv.return_line_valid =
+			gpio_ups_learn_ring_line(learn, t_ms, &ln) &&
+			ln.slope_nv_ms < 0;
+		if (learn->priv.return_line_valid) {
+			learn->priv.return_v_uv = ln.v_at_uv;
+			learn->priv.return_var_uv2 = ln.var_uv2;
+			learn->priv.return_slope_nv_ms = ln.slope_nv_ms;
+			learn->priv.return_se_pm2 = ln.se_pm;
 		}
-		l->priv.ring_n = 0;
+		learn->priv.ring_n = 0;
 		return learned;
 	}
 	/* to backup: a charge cut short is a partial charge */
-	l->priv.sw_pending = !l->priv.run && l->priv.have_last &&
-			     t_ms - l->priv.last_ms <= GPIO_UPS_LEARN_MAX_GAP_MS;
-	l->priv.sw_before_uv = l->priv.last_uv;
-	if (l->priv.run)
-		learned = gpio_ups_learn_end_run(l);
-	l->priv.ring_n = 0;
+	learn->priv.switch_step_pending =
+		!learn->priv.running && learn->priv.have_last &&
+		t_ms - learn->priv.last_ms <= GPIO_UPS_LEARN_MAX_GAP_MS;
+	learn->priv.switch_before_uv = learn->priv.last_uv;
+	if (learn->priv.running)
+		learned = gpio_ups_learn_end_run(learn);
+	learn->priv.ring_n = 0;
+	return learned;
+}
+
+/*
+ * Stopped rising: short of three quarters of the run's rate by more than
+ * the noise (GPIO_UPS_LEARN_RISE_UV and four times the readings' spread
+ * about the line), or falling.
+ */
+static bool gpio_ups_learn_stopped_rising(const struct gpio_ups_learn *learn,
+					  u64 t_ms, s32 v_uv)
+{
+	u64 dt = t_ms - learn->priv.last_ms;
+	struct gpio_ups_learn_line ln;
+	s64 want = 0, short_uv;
+
+	if (gpio_ups_learn_fit_line(&learn->priv.fit, t_ms, &ln))
+		want = div_s64(ln.slope_nv_ms *
+			       (s64)min_t(u64, dt, GPIO_UPS_LEARN_MAX_GAP_MS) * 3,
+			       4000);
+	short_uv = want - ((s64)v_uv - learn->priv.last_uv);
+	return (short_uv > GPIO_UPS_LEARN_RISE_UV &&
+		(u64)short_uv * (u64)short_uv > 16 * ln.s2_uv2) ||
+	       (s64)learn->priv.last_uv - v_uv > GPIO_UPS_LEARN_RISE_UV;
+}
+
+/*
+ * One reading on mains during a charge run: it ends at full (that reading
+ * is not fitted), after a gap, when the voltage stops rising, or at
+ * GPIO_UPS_LEARN_MAX_SAMPLES / GPIO_UPS_LEARN_MAX_RUN_MS.
+ */
+static bool gpio_ups_learn_run_reading(struct gpio_ups_learn *learn, u64 t_ms,
+				       s32 v_uv, bool below)
+{
+	struct gpio_ups_learn_fit *f = &learn->priv.fit;
+	bool learned = false;
+
+	if (!below || t_ms - learn->priv.last_ms > GPIO_UPS_LEARN_MAX_GAP_MS ||
+	    gpio_ups_learn_stopped_rising(learn, t_ms, v_uv))
+		return gpio_ups_learn_end_run(learn);
+	gpio_ups_learn_fit_add(f, t_ms, v_uv);
+	learn->priv.last_ms = t_ms;
+	learn->priv.last_uv = v_uv;
+	if (f->n >= GPIO_UPS_LEARN_MAX_SAMPLES ||
+	    t_ms - f->t0_ms >= GPIO_UPS_LEARN_MAX_RUN_MS)
+		learned = gpio_ups_learn_end_run(learn);
 	return learned;
 }
 
 /* One reading on mains. */
-static bool gpio_ups_learn_mains(struct gpio_ups_learn *l, u64 t_ms, s32 v_uv,
-				 bool just_returned)
+static bool gpio_ups_learn_mains(struct gpio_ups_learn *learn, u64 t_ms,
+				 s32 v_uv, bool just_returned)
 {
-	const struct gpio_ups_learn_cfg *cfg = &l->cfg;
-	struct gpio_ups_learn_fit *f = &l->priv.fit;
-	u32 full_uv = div_u64((u64)cfg->voltage_max_uv * GPIO_UPS_LEARN_FULL_PM,
-			      1000);
-	bool learned = false, below = v_uv < (s32)full_uv;
-	u64 dt = t_ms - l->priv.last_ms;
-	struct gpio_ups_learn_line ln;
+	u32 full_uv = div_u64((u64)learn->cfg.voltage_max_uv *
+			      GPIO_UPS_LEARN_FULL_PM, 1000);
+	bool below = v_uv < (s32)full_uv;
 
 	if (just_returned) {
 		/*
 		 * The first reading may predate the charger's start: the run
 		 * starts with the next one, its line is taken back to here.
 		 */
-		l->priv.ret_pending = true;
-		l->priv.ret_ms = t_ms;
+		learn->priv.return_pending = true;
+		learn->priv.return_ms = t_ms;
 		return false;
 	}
-	if (l->priv.run) {
-		/*
-		 * Stopped rising: short of three quarters of the run's rate by
-		 * more than the noise (GPIO_UPS_LEARN_RISE_UV and four times
-		 * the readings' spread about the line), or falling.
-		 */
-		s64 want = 0, short_uv;
-
-		if (gpio_ups_learn_fit_line(f, t_ms, &ln))
-			want = div_s64(ln.slope_nv_ms *
-				       (s64)min_t(u64, dt, GPIO_UPS_LEARN_MAX_GAP_MS) * 3,
-				       4000);
-		short_uv = want - ((s64)v_uv - l->priv.last_uv);
-		if (!below || dt > GPIO_UPS_LEARN_MAX_GAP_MS ||
-		    (short_uv > GPIO_UPS_LEARN_RISE_UV &&
-		     (u64)short_uv * (u64)short_uv > 16 * ln.s2_uv2) ||
-		    (s64)l->priv.last_uv - v_uv > GPIO_UPS_LEARN_RISE_UV) {
-			learned = gpio_ups_learn_end_run(l);
-			l->priv.full = !below;
-			return learned;
-		}
-		gpio_ups_learn_fit_add(f, t_ms, v_uv);
-		l->priv.last_ms = t_ms;
-		l->priv.last_uv = v_uv;
-		if (f->n >= GPIO_UPS_LEARN_MAX_SAMPLES ||
-		    t_ms - f->t0_ms >= GPIO_UPS_LEARN_MAX_RUN_MS)
-			learned = gpio_ups_learn_end_run(l);
-		return learned;
-	}
+	if (learn->priv.running)
+		return gpio_ups_learn_run_reading(learn, t_ms, v_uv, below);
 	/* at rest: a run starts after a return of mains or at a rise */
-	if (below && (l->priv.ret_pending || !l->priv.have_last ||
-		      v_uv > l->priv.last_uv + (s32)GPIO_UPS_LEARN_RISE_UV))
-		gpio_ups_learn_start_run(l, t_ms, v_uv, l->priv.ret_pending);
-	l->priv.ret_pending = false;
+	if (below && (learn->priv.return_pending || !learn->priv.have_last ||
+		      v_uv > learn->priv.last_uv + (s32)GPIO_UPS_LEARN_RISE_UV))
+		gpio_ups_learn_start_run(learn, t_ms, v_uv,
+					 learn->priv.return_pending);
+	learn->priv.return_pending = false;
 	return false;
 }
 
 /**
  * gpio_ups_learn_update() - feed one reading
- * @l: state
+ * @learn: state
  * @s: the reading, as handed to the estimator (a reading without a voltage
  *	is ignored)
  *
@@ -490,50 +527,52 @@ static bool gpio_ups_learn_mains(struct gpio_ups_learn *l, u64 t_ms, s32 v_uv,
  *
  * Return: true when the learned capacitance or ESR changed.
  */
-bool gpio_ups_learn_update(struct gpio_ups_learn *l,
+bool gpio_ups_learn_update(struct gpio_ups_learn *learn,
 			   const struct gpio_ups_sample *s)
 {
-	u32 c = l->capacitance_uf, r = l->esr_uohm, k;
+	u32 c = learn->capacitance_uf, r = learn->esr_uohm, k;
 	bool just_switched = false;
 
-	if (!gpio_ups_learn_on(l) || !s->voltage_valid || s->voltage_uv < 0)
+	if (!gpio_ups_learn_on(learn) || !s->voltage_valid || s->voltage_uv < 0)
 		return false;
-	if (l->priv.have_last && s->time_ms < l->priv.last_ms)
+	if (learn->priv.have_last && s->time_ms < learn->priv.last_ms)
 		return false;
-	if (!l->priv.mains_known || l->priv.on_mains != s->on_mains) {
-		just_switched = l->priv.mains_known;
-		gpio_ups_learn_switch(l, s->on_mains, s->time_ms);
+	if (!learn->priv.mains_known || learn->priv.on_mains != s->on_mains) {
+		just_switched = learn->priv.mains_known;
+		gpio_ups_learn_switch(learn, s->on_mains, s->time_ms);
 	}
 
 	if (s->on_mains) {
-		gpio_ups_learn_mains(l, s->time_ms, s->voltage_uv,
+		gpio_ups_learn_mains(learn, s->time_ms, s->voltage_uv,
 				     just_switched);
-	} else if (s->time_ms >= l->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) {
+	} else if (s->time_ms >= learn->priv.switch_ms + GPIO_UPS_EST_SKIP_MS) {
 		/* backup: the ring of this stretch, past the switch's edge */
-		k = l->priv.ring_n % GPIO_UPS_LEARN_RING;
-		l->priv.ring_ms[k] = s->time_ms;
-		l->priv.ring_uv[k] = s->voltage_uv;
-		l->priv.ring_n++;
-		if (l->priv.sw_pending && l->priv.ring_n == GPIO_UPS_LEARN_RING)
-			gpio_ups_learn_switch_step(l);
+		k = learn->priv.ring_n % GPIO_UPS_LEARN_RING;
+		learn->priv.ring_ms[k] = s->time_ms;
+		learn->priv.ring_uv[k] = s->voltage_uv;
+		learn->priv.ring_n++;
+		if (learn->priv.switch_step_pending &&
+		    learn->priv.ring_n == GPIO_UPS_LEARN_RING)
+			gpio_ups_learn_switch_step(learn);
 	}
-	l->priv.have_last = true;
-	l->priv.last_ms = s->time_ms;
-	l->priv.last_uv = s->voltage_uv;
-	return c != l->capacitance_uf || r != l->esr_uohm;
+	learn->priv.have_last = true;
+	learn->priv.last_ms = s->time_ms;
+	learn->priv.last_uv = s->voltage_uv;
+	return c != learn->capacitance_uf || r != learn->esr_uohm;
 }
 
 /**
  * gpio_ups_learn_charging() - is a charge run being measured
- * @l: state
+ * @learn: state
  *
  * The driver samples at GPIO_UPS_LEARN_SAMPLE_MS while this is true.
  *
  * Return: true during a charge run and right after a return of mains.
  */
-bool gpio_ups_learn_charging(const struct gpio_ups_learn *l)
+bool gpio_ups_learn_charging(const struct gpio_ups_learn *learn)
 {
-	return gpio_ups_learn_on(l) && (l->priv.run || l->priv.ret_pending);
+	return gpio_ups_learn_on(learn) &&
+	       (learn->priv.running || learn->priv.return_pending);
 }
 
 /**
@@ -592,9 +631,60 @@ void gpio_ups_health_check(const struct gpio_ups_store *store,
 	h->ok = h->full_uj >= h->need_uj;
 }
 
+/*
+ * A stretch on backup starts: a new outage (a transfer) when the policy's
+ * outage_ms changed, else the same outage goes on.
+ */
+static void gpio_ups_stats_stretch_start(struct gpio_ups_stats *stats,
+					 const struct gpio_ups_stats_input *in)
+{
+	if (!stats->priv.have_outage ||
+	    in->outage_ms != stats->priv.outage_ms) {
+		stats->transfers++;
+		stats->last_reason = in->started ?
+				     GPIO_UPS_XFER_STARTED_ON_BACKUP :
+				     GPIO_UPS_XFER_POWER_FAIL;
+		stats->backup_last_ms = 0;
+		stats->drawn_valid = false;
+		stats->drawn_uj = 0;
+		stats->priv.earlier_uj = 0;
+		stats->priv.committed = false;
+		stats->priv.have_outage = true;
+		stats->priv.outage_ms = in->outage_ms;
+	}
+	stats->priv.have_stretch = false;
+}
+
+/* energy drawn in this stretch on backup: its first reading less its last */
+static u64 gpio_ups_stats_stretch_uj(const struct gpio_ups_stats *stats)
+{
+	if (stats->priv.first_uj > stats->priv.last_uj)
+		return stats->priv.first_uj - stats->priv.last_uj;
+	return 0;
+}
+
+/* The energy drawn in the outage: the earlier stretches' and this one's. */
+static void gpio_ups_stats_drawn(struct gpio_ups_stats *stats,
+				 const struct gpio_ups_stats_input *in,
+				 bool was_backup)
+{
+	if (!in->on_backup && was_backup && stats->priv.have_stretch)
+		stats->priv.earlier_uj += gpio_ups_stats_stretch_uj(stats);
+	if (in->on_backup && in->energy_valid) {
+		if (!stats->priv.have_stretch) {
+			stats->priv.have_stretch = true;
+			stats->priv.first_uj = in->energy_uj;
+		}
+		stats->priv.last_uj = in->energy_uj;
+		stats->drawn_valid = true;
+		stats->drawn_uj = stats->priv.earlier_uj +
+				  gpio_ups_stats_stretch_uj(stats);
+	}
+}
+
 /**
  * gpio_ups_stats_update() - account for the time since the last update
- * @st: statistics
+ * @stats: statistics
  * @in: the state now
  *
  * Call at every policy evaluation.  A transfer is counted when the policy
@@ -604,57 +694,29 @@ void gpio_ups_health_check(const struct gpio_ups_store *store,
  * outage's stretches on backup (first reading of a stretch less the last),
  * so what the charger adds while mains flaps is not taken off.
  */
-void gpio_ups_stats_update(struct gpio_ups_stats *st,
+void gpio_ups_stats_update(struct gpio_ups_stats *stats,
 			   const struct gpio_ups_stats_input *in)
 {
-	bool was_backup = st->priv.have && st->priv.on_backup;
+	bool was_backup = stats->priv.have_prev && stats->priv.on_backup;
 	u64 dt = 0;
 
-	if (st->priv.have && in->now_ms > st->priv.last_ms)
-		dt = in->now_ms - st->priv.last_ms;
+	if (stats->priv.have_prev && in->now_ms > stats->priv.last_ms)
+		dt = in->now_ms - stats->priv.last_ms;
 	if (was_backup) {
-		st->backup_total_ms += dt;
-		st->backup_last_ms += dt;
+		stats->backup_total_ms += dt;
+		stats->backup_last_ms += dt;
 	}
-	if (in->on_backup && !was_backup) {
-		/* a stretch on backup starts: a new outage, or the same one */
-		if (!st->priv.have_outage || in->outage_ms != st->priv.outage_ms) {
-			st->transfers++;
-			st->last_reason = in->started ?
-					  GPIO_UPS_XFER_STARTED_ON_BACKUP :
-					  GPIO_UPS_XFER_POWER_FAIL;
-			st->backup_last_ms = 0;
-			st->drawn_valid = false;
-			st->drawn_uj = 0;
-			st->priv.acc_uj = 0;
-			st->priv.committed = false;
-			st->priv.have_outage = true;
-			st->priv.outage_ms = in->outage_ms;
-		}
-		st->priv.have_ref = false;
+	if (in->on_backup && !was_backup)
+		gpio_ups_stats_stretch_start(stats, in);
+	gpio_ups_stats_drawn(stats, in, was_backup);
+	if (in->on_backup && in->committed && !stats->priv.committed) {
+		stats->priv.committed = true;
+		stats->commit_valid = in->energy_valid;
+		stats->commit_uj = in->energy_valid ? in->energy_uj : 0;
 	}
-	if (!in->on_backup && was_backup && st->priv.have_ref &&
-	    st->priv.ref_uj > st->priv.cur_uj)
-		st->priv.acc_uj += st->priv.ref_uj - st->priv.cur_uj;
-	if (in->on_backup && in->energy_valid) {
-		if (!st->priv.have_ref) {
-			st->priv.have_ref = true;
-			st->priv.ref_uj = in->energy_uj;
-		}
-		st->priv.cur_uj = in->energy_uj;
-		st->drawn_valid = true;
-		st->drawn_uj = st->priv.acc_uj +
-			       (st->priv.ref_uj > st->priv.cur_uj ?
-				st->priv.ref_uj - st->priv.cur_uj : 0);
-	}
-	if (in->on_backup && in->committed && !st->priv.committed) {
-		st->priv.committed = true;
-		st->commit_valid = in->energy_valid;
-		st->commit_uj = in->energy_valid ? in->energy_uj : 0;
-	}
-	st->priv.have = true;
-	st->priv.on_backup = in->on_backup;
-	st->priv.last_ms = in->now_ms;
+	stats->priv.have_prev = true;
+	stats->priv.on_backup = in->on_backup;
+	stats->priv.last_ms = in->now_ms;
 }
 
 /**

@@ -134,8 +134,6 @@ struct gpio_ups_learn_line {
  * @esr_updates: steps folded into @esr_uohm
  * @c_result: what the last charge run gave
  * @esr_result: what the last step gave
- * @last_c_uf: capacitance measured by the last charge run (0: none)
- * @last_esr_uohm: ESR measured by the last step (0: none)
  * @priv: implementation state
  */
 struct gpio_ups_learn {
@@ -146,36 +144,33 @@ struct gpio_ups_learn {
 	u32 esr_updates;
 	enum gpio_ups_learn_result c_result;
 	enum gpio_ups_learn_result esr_result;
-	u32 last_c_uf;
-	u32 last_esr_uohm;
 	struct {
 		u64 c_var_pm2;		/* relative variance, per mille^2 */
-		u64 r_var_pm2;		/* 0: no ESR known yet */
+		u64 esr_var_pm2;	/* 0: no ESR known yet */
 		bool mains_known;
 		bool on_mains;
 		u64 switch_ms;
 		/* charge run */
-		bool run;
+		bool running;
 		bool run_from_return;	/* started at a return of mains */
-		bool full;		/* the last run ended at full */
 		struct gpio_ups_learn_fit fit;
 		u64 last_ms;
 		s32 last_uv;
 		bool have_last;
 		/* backup line before the return of mains */
-		bool ret_valid;
-		u64 ret_ms;
-		s64 ret_v_uv;
-		u64 ret_var_uv2;
-		bool ret_pending;	/* first reading after a return */
-		s64 ret_slope_nv_ms;
-		u64 ret_se_pm2;
+		bool return_line_valid;
+		u64 return_ms;
+		s64 return_v_uv;
+		u64 return_var_uv2;
+		bool return_pending;	/* first reading after a return */
+		s64 return_slope_nv_ms;
+		u64 return_se_pm2;
 		/* backup samples of this stretch */
 		u64 ring_ms[GPIO_UPS_LEARN_RING];
 		s32 ring_uv[GPIO_UPS_LEARN_RING];
 		u32 ring_n;		/* samples pushed in this stretch */
-		bool sw_pending;	/* switch-over step still to measure */
-		s32 sw_before_uv;	/* last on-mains reading (store full) */
+		bool switch_step_pending; /* switch-over step to measure */
+		s32 switch_before_uv;	/* last on-mains reading (store full) */
 	} priv;
 };
 
@@ -252,31 +247,31 @@ struct gpio_ups_stats {
 	bool commit_valid;
 	u64 commit_uj;
 	struct {
-		bool have;
+		bool have_prev;		/* an update before this one */
 		bool on_backup;
 		u64 last_ms;
 		bool have_outage;
 		u64 outage_ms;
-		bool have_ref;		/* first energy of this stretch */
-		u64 ref_uj;
-		u64 cur_uj;		/* last energy of this stretch */
-		u64 acc_uj;		/* drawn in earlier stretches */
+		bool have_stretch;	/* a reading in this stretch */
+		u64 first_uj;		/* first energy of this stretch */
+		u64 last_uj;		/* last energy of this stretch */
+		u64 earlier_uj;		/* drawn in earlier stretches */
 		bool committed;
 	} priv;
 };
 
-void gpio_ups_learn_init(struct gpio_ups_learn *l,
+void gpio_ups_learn_init(struct gpio_ups_learn *learn,
 			 const struct gpio_ups_learn_cfg *cfg);
-bool gpio_ups_learn_update(struct gpio_ups_learn *l,
+bool gpio_ups_learn_update(struct gpio_ups_learn *learn,
 			   const struct gpio_ups_sample *s);
-bool gpio_ups_learn_charging(const struct gpio_ups_learn *l);
+bool gpio_ups_learn_charging(const struct gpio_ups_learn *learn);
 const char *gpio_ups_learn_result_name(enum gpio_ups_learn_result r);
 
 void gpio_ups_health_check(const struct gpio_ups_store *store,
 			   const struct gpio_ups_policy_cfg *cfg, u32 load_uw,
 			   struct gpio_ups_health *h);
 
-void gpio_ups_stats_update(struct gpio_ups_stats *st,
+void gpio_ups_stats_update(struct gpio_ups_stats *stats,
 			   const struct gpio_ups_stats_input *in);
 const char *gpio_ups_xfer_reason_name(enum gpio_ups_xfer_reason r);
 
