@@ -616,8 +616,7 @@ void gpio_ups_health_check(const struct gpio_ups_store *store,
 			   const struct gpio_ups_policy_cfg *cfg, u32 load_uw,
 			   struct gpio_ups_health *h)
 {
-	u32 interval = cfg->sample_interval_ms ? cfg->sample_interval_ms :
-						 GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+	u32 interval = gpio_ups_policy_sample_interval_ms(cfg);
 
 	memset(h, 0, sizeof(*h));
 	h->ok = true;

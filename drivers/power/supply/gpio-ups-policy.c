@@ -54,14 +54,8 @@
  * commit + shutdown_duration * margin (a power-off that takes longer than
  * that is hung); without any energy figure it is commit +
  * shutdown_duration * margin.  After the commit the driver keeps sampling
- * and stepping: every measured estimate moves the deadline to when its
- * energy runs out at the shutdown load: the declared one for the first
- * GPIO_UPS_POLICY_SD_MEASURE_MS (the estimator's power still carries the
- * running load right after the step), then the higher of the estimator's
- * instant power and the load measured from the energy drawn since the
- * first reading after that, taking the later of the last two readings'
- * deadlines so that one bad reading cannot force an emergency power-off,
- * and never past commit + shutdown_duration * margin.
+ * and stepping, and gpio_ups_policy_rearm() moves the deadline with the
+ * shutdown's load as measured (the rule is stated there, once).
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -137,6 +131,18 @@ void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
 	cfg->fallback_ms = GPIO_UPS_DEF_FALLBACK_MS;
 	cfg->min_load_uw = GPIO_UPS_DEF_MIN_LOAD_UW;
 	cfg->sample_interval_ms = GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+}
+
+/**
+ * gpio_ups_policy_sample_interval_ms() - sampling interval on backup
+ * @cfg: knobs
+ *
+ * Return: @cfg->sample_interval_ms, or GPIO_UPS_DEF_SAMPLE_INTERVAL_MS
+ * when that is 0.
+ */
+u32 gpio_ups_policy_sample_interval_ms(const struct gpio_ups_policy_cfg *cfg)
+{
+	return cfg->sample_interval_ms ?: GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
 }
 
 /**
@@ -776,8 +782,7 @@ static enum gpio_ups_reason gpio_ups_policy_triggers(struct gpio_ups_policy *p,
 static u32 gpio_ups_policy_lookahead_ms(struct gpio_ups_policy *p, u64 now,
 					bool fresh)
 {
-	u32 interval = p->cfg.sample_interval_ms ?:
-		       GPIO_UPS_DEF_SAMPLE_INTERVAL_MS;
+	u32 interval = gpio_ups_policy_sample_interval_ms(&p->cfg);
 
 	if (fresh) {
 		if (p->priv.have_sample && now > p->priv.last_sample_ms)

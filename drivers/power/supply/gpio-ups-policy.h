@@ -35,11 +35,9 @@
  * GPIO_UPS_POLICY_CONFIRM: evaluations an energy, capacity or runtime
  *	trigger must hold on, out of the last GPIO_UPS_POLICY_WINDOW, before
  *	it commits (one bad reading never commits).
- * GPIO_UPS_POLICY_SD_MEASURE_MS: after a commit, the shutdown's load is
- *	taken as declared (shutdown_load_pct) for this long; from then on
- *	it is the higher of the estimator's instant power and the load
- *	measured from the energy drawn since the first reading after this
- *	time (once that spans this long too).
+ * GPIO_UPS_POLICY_SD_MEASURE_MS: after a commit, how long the shutdown's
+ *	load is taken as declared, and the span its measurement needs (see
+ *	gpio_ups_policy_rearm()).
  * GPIO_UPS_POLICY_DR_LOAD_PCT: dead reckoning (the ADC failed, hung or
  *	its readings stopped following the store) assumes this share of the
  *	highest of the last trusted load figures: the margin for a load that
@@ -95,16 +93,18 @@ enum gpio_ups_reason {
 
 /**
  * enum gpio_ups_knob - runtime-tunable policy knobs (sysfs attributes)
- * @GPIO_UPS_KNOB_AUTO_SHUTDOWN: auto_shutdown, 0 or 1
- * @GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS: shutdown_duration_ms, 1000..600000
- * @GPIO_UPS_KNOB_MARGIN_PCT: shutdown_margin_percent, 100..1000
- * @GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT: shutdown_load_percent, 10..300
- * @GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT: shutdown_capacity_percent, 0..100
- * @GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S: shutdown_runtime_sec, 0..86400
- * @GPIO_UPS_KNOB_MAX_BACKUP_MS: max_backup_time_ms, 0..86400000
- * @GPIO_UPS_KNOB_FALLBACK_MS: fallback_shutdown_ms, 0..86400000
- * @GPIO_UPS_KNOB_MIN_LOAD_UW: min_load_microwatt, 0..50000000
+ * @GPIO_UPS_KNOB_AUTO_SHUTDOWN: auto_shutdown
+ * @GPIO_UPS_KNOB_SHUTDOWN_DURATION_MS: shutdown_duration_ms
+ * @GPIO_UPS_KNOB_MARGIN_PCT: shutdown_margin_percent
+ * @GPIO_UPS_KNOB_SHUTDOWN_LOAD_PCT: shutdown_load_percent
+ * @GPIO_UPS_KNOB_SHUTDOWN_CAPACITY_PCT: shutdown_capacity_percent
+ * @GPIO_UPS_KNOB_SHUTDOWN_RUNTIME_S: shutdown_runtime_sec
+ * @GPIO_UPS_KNOB_MAX_BACKUP_MS: max_backup_time_ms
+ * @GPIO_UPS_KNOB_FALLBACK_MS: fallback_shutdown_ms
+ * @GPIO_UPS_KNOB_MIN_LOAD_UW: min_load_microwatt
  * @GPIO_UPS_KNOB_COUNT: number of knobs
+ *
+ * Names, ranges and config fields: gpio_ups_knobs[] in gpio-ups-policy.c.
  */
 enum gpio_ups_knob {
 	GPIO_UPS_KNOB_AUTO_SHUTDOWN,
@@ -272,6 +272,7 @@ struct gpio_ups_shutdown_stats {
 };
 
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
+u32 gpio_ups_policy_sample_interval_ms(const struct gpio_ups_policy_cfg *cfg);
 u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg);
 int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
 int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
