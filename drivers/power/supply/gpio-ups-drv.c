@@ -1947,6 +1947,39 @@ static void gpio_ups_start(struct gpio_ups *ups)
 	gpio_ups_line_edge(&ups->low_battery);
 }
 
+/*
+ * The node: names, timing, lines, ADC and store; then the policy and the
+ * estimator, which start from the lines' states, and the work items.
+ */
+static int gpio_ups_init_node(struct gpio_ups *ups)
+{
+	int ret;
+
+	gpio_ups_parse_names(ups);
+	ret = gpio_ups_parse_timing(ups);
+	if (!ret)
+		ret = gpio_ups_init_lines(ups);
+	if (!ret)
+		ret = gpio_ups_init_shutdown_line(ups);
+	if (!ret)
+		ret = gpio_ups_get_adc(ups);
+	if (!ret)
+		ret = gpio_ups_parse_store(ups);
+	if (!ret)
+		ret = gpio_ups_init_line_states(ups);
+	if (!ret)
+		ret = gpio_ups_parse_policy(ups);
+	if (ret)
+		return ret;
+	/* a supercap's estimator is ready before the supplies can be read */
+	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
+		ret = gpio_ups_init_estimator(ups);
+		if (ret)
+			return ret;
+	}
+	return gpio_ups_init_work(ups);
+}
+
 /**
  * gpio_ups_probe() - bind to a gpio-ups node
  * @pdev: platform device
@@ -1972,37 +2005,7 @@ VISIBLE_IF_KUNIT int gpio_ups_probe(struct platform_device *pdev)
 	mutex_init(&ups->lock);
 	platform_set_drvdata(pdev, ups);
 
-	/* The node: names, timing, lines, ADC and store. */
-	gpio_ups_parse_names(ups);
-	ret = gpio_ups_parse_timing(ups);
-	if (ret)
-		return ret;
-	ret = gpio_ups_init_lines(ups);
-	if (ret)
-		return ret;
-	ret = gpio_ups_init_shutdown_line(ups);
-	if (ret)
-		return ret;
-	ret = gpio_ups_get_adc(ups);
-	if (ret)
-		return ret;
-	ret = gpio_ups_parse_store(ups);
-	if (ret)
-		return ret;
-	ret = gpio_ups_init_line_states(ups);
-	if (ret)
-		return ret;
-	/* the policy and the estimator start from the lines' states */
-	ret = gpio_ups_parse_policy(ups);
-	if (ret)
-		return ret;
-	/* a supercap's estimator is ready before the supplies can be read */
-	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
-		ret = gpio_ups_init_estimator(ups);
-		if (ret)
-			return ret;
-	}
-	ret = gpio_ups_init_work(ups);
+	ret = gpio_ups_init_node(ups);
 	if (ret)
 		return ret;
 
