@@ -60,11 +60,16 @@ for tag in mains backup; do
 		continue
 	fi
 	log "$tag: ADC input $adc uV, store terminal $term uV, voltage_now $ups uV"
-	# the ADC sees half (12-bit over 5 V: 1.2 mV steps), the driver the whole
-	[ "$(absdiff $((adc * 2)) "$term")" -le 20000 ] ||
-		errs+=("$tag: the ADC input is $adc uV, not half the store's $term uV")
-	[ "$(absdiff "$ups" "$term")" -le 20000 ] ||
-		errs+=("$tag: voltage_now is $ups uV, the store is at $term uV (ADC input $adc uV)")
+	# the ADC sees half (12-bit over 5 V: 1.2 mV steps), the driver the
+	# whole, both within 20 mV of the store's voltage while they were read
+	# (on backup it drains: between $term_after and $term uV)
+	term_after=$(field $tag terminal_after_uv)
+	[ -n "$term_after" ] || term_after=$term
+	within() { [ "$1" -ge $((term_after - 20000)) ] && [ "$1" -le $((term + 20000)) ]; }
+	within $((adc * 2)) ||
+		errs+=("$tag: the ADC input is $adc uV, not half the store's $term_after..$term uV")
+	within "$ups" ||
+		errs+=("$tag: voltage_now is $ups uV, the store is at $term_after..$term uV (ADC input $adc uV)")
 done
 cap=$(field mains capacity)
 [ -n "$cap" ] && [ "$cap" -ge 95 ] || errs+=("capacity on mains with a full store is '${cap}', expected >= 95")
@@ -104,8 +109,10 @@ elif [ -z "$te" ]; then
 else
 	dt=$(awk -v a="$tc" -v b="$te" 'BEGIN { printf "%d", (b - a) * 1000 }')
 	log "commit at $tc s, forced power-off at $te s: $dt ms"
-	[ "$dt" -ge 17000 ] && [ "$dt" -le 18600 ] ||
-		errs+=("forced power-off $dt ms after the commit; the UPS cuts at 20000 ms, expected 18000 (hold - 2 s)")
+	# planned at hold - 2 s; the guest's timers may add a few hundred ms,
+	# and the forced power-off must still leave 1 s before the cut
+	[ "$dt" -ge 17000 ] && [ "$dt" -le 19000 ] ||
+		errs+=("forced power-off $dt ms after the commit; the UPS cuts at 20000 ms, expected 18000 (hold - 2 s) to 19000")
 fi
 probs=$(grep -E 'BUG:|WARNING:|Oops|KASAN|Kernel panic|Call Trace' "$run/console.log" 2>/dev/null | head -n 8)
 [ -z "$probs" ] || errs+=("kernel log ($run/console.log):" "$probs")
