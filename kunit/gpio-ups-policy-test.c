@@ -228,7 +228,7 @@ static void policy_reserve(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.advice, GPIO_UPS_REASON_RESERVE);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
-	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_COMMITTED);
+	KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_SHUTDOWN_PENDING);
 	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + first_hit + TICK_MS);
 	KUNIT_EXPECT_EQ(test, c.p.commit_ms, c.commit_at);
 	/*
@@ -866,7 +866,7 @@ static void policy_latch_after_commit(struct kunit *test)
 	for (i = 0; i < 10; i++) {
 		c.now += 1000;
 		pt_step(&c);
-		KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_COMMITTED);
+		KUNIT_EXPECT_EQ(test, c.p.state, GPIO_UPS_PSTATE_SHUTDOWN_PENDING);
 		KUNIT_EXPECT_FALSE(test, c.d.commit);
 		KUNIT_EXPECT_FALSE(test, c.changed);
 		KUNIT_EXPECT_EQ(test, c.d.emergency_ms, emergency);

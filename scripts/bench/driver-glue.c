@@ -135,7 +135,7 @@ static void drv_glue_sample_work(struct drv_glue *g, u64 now)
 static void drv_glue_emergency_work(struct drv_glue *g, u64 now)
 {
 	if (g->emergency_fired ||
-	    g->policy.state != GPIO_UPS_PSTATE_COMMITTED)
+	    g->policy.state != GPIO_UPS_PSTATE_SHUTDOWN_PENDING)
 		return;
 	g->emergency_fired = true;
 	g->emergency_fired_ms = now;

@@ -277,7 +277,7 @@ static int gpio_ups_level(struct gpio_ups *ups)
 	const struct gpio_ups_estimate *est = gpio_ups_estimate(ups);
 
 	/* committed, or would commit now if auto_shutdown were on */
-	if (ups->policy.state == GPIO_UPS_PSTATE_COMMITTED ||
+	if (ups->policy.state == GPIO_UPS_PSTATE_SHUTDOWN_PENDING ||
 	    ups->policy.advice != GPIO_UPS_REASON_NONE)
 		return POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL;
 	if (gpio_ups_low_battery(ups))
@@ -415,7 +415,7 @@ static void gpio_ups_track_locked(struct gpio_ups *ups, u64 now_ms)
 		.on_backup = !on_mains,
 		.outage_ms = ups->policy.backup_since_ms,
 		.started = !ups->stats_started,
-		.committed = ups->policy.state == GPIO_UPS_PSTATE_COMMITTED,
+		.committed = ups->policy.state == GPIO_UPS_PSTATE_SHUTDOWN_PENDING,
 	};
 
 	in.energy_valid = gpio_ups_stats_energy(ups, now_ms, &in.energy_uj);
@@ -724,7 +724,7 @@ static void gpio_ups_emergency_work(struct work_struct *work)
 	/* still armed after .shutdown: the power-off itself may stall */
 	mutex_lock(&ups->lock);
 	if (ups->unbound || ups->emergency_fired ||
-	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED) {
+	    ups->policy.state != GPIO_UPS_PSTATE_SHUTDOWN_PENDING) {
 		mutex_unlock(&ups->lock);
 		return;
 	}
@@ -1256,7 +1256,7 @@ static ssize_t gpio_ups_info_show(struct device *dev,
 	case GPIO_UPS_INFO_SHUTDOWN_REASON:
 		/* the commit's reason, or what would commit with auto_shutdown 0 */
 		len = sysfs_emit(buf, "%s\n", gpio_ups_reason_name(policy->state ==
-						GPIO_UPS_PSTATE_COMMITTED ?
+						GPIO_UPS_PSTATE_SHUTDOWN_PENDING ?
 						policy->reason : policy->advice));
 		break;
 	case GPIO_UPS_INFO_ADC_ERRORS:
@@ -1705,7 +1705,7 @@ static void gpio_ups_stop(void *data)
 
 	mutex_lock(&ups->lock);
 	if (!gpio_ups_on_mains(ups) &&
-	    ups->policy.state != GPIO_UPS_PSTATE_COMMITTED)
+	    ups->policy.state != GPIO_UPS_PSTATE_SHUTDOWN_PENDING)
 		dev_warn(ups->dev,
 			 "unbound while on backup power: no automatic shutdown\n");
 	ups->stopped = true;

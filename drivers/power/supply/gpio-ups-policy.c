@@ -634,7 +634,7 @@ static void gpio_ups_policy_commit(struct gpio_ups_policy *p, u64 now_ms,
 				   bool have_energy, u64 energy_uj,
 				   u32 power_uw, struct gpio_ups_decision *d)
 {
-	p->state = GPIO_UPS_PSTATE_COMMITTED;
+	p->state = GPIO_UPS_PSTATE_SHUTDOWN_PENDING;
 	p->reason = reason;
 	p->advice = reason;
 	p->commit_ms = now_ms;
@@ -917,7 +917,7 @@ void gpio_ups_policy_step(struct gpio_ups_policy *p,
 	d->next_eval_ms = GPIO_UPS_NEVER;
 	d->emergency_ms = GPIO_UPS_NEVER;
 
-	if (p->state == GPIO_UPS_PSTATE_COMMITTED) {
+	if (p->state == GPIO_UPS_PSTATE_SHUTDOWN_PENDING) {
 		gpio_ups_policy_rearm(p, in);
 		d->emergency_ms = p->emergency_ms;
 		return;
@@ -949,7 +949,7 @@ int gpio_ups_policy_shutdown_stats(const struct gpio_ups_policy *p,
 {
 	u32 power_uw;
 
-	if (p->state != GPIO_UPS_PSTATE_COMMITTED ||
+	if (p->state != GPIO_UPS_PSTATE_SHUTDOWN_PENDING ||
 	    !p->priv.sd_commit_power_uw || gpio_ups_shutdown_power(p, &power_uw))
 		return -ENODATA;
 	st->span_ms = min_t(u64, p->priv.sd_last_ms - p->priv.sd_base_ms,
@@ -1001,7 +1001,7 @@ const char *gpio_ups_pstate_name(enum gpio_ups_pstate state)
 		return "online";
 	case GPIO_UPS_PSTATE_ON_BACKUP:
 		return "on-backup";
-	case GPIO_UPS_PSTATE_COMMITTED:
+	case GPIO_UPS_PSTATE_SHUTDOWN_PENDING:
 		return "shutdown-pending";
 	}
 	return "unknown";

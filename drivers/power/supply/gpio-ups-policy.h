@@ -74,7 +74,7 @@
 enum gpio_ups_pstate {
 	GPIO_UPS_PSTATE_ONLINE,
 	GPIO_UPS_PSTATE_ON_BACKUP,
-	GPIO_UPS_PSTATE_COMMITTED,
+	GPIO_UPS_PSTATE_SHUTDOWN_PENDING,
 };
 
 enum gpio_ups_reason {
@@ -193,7 +193,7 @@ struct gpio_ups_decision {
  * struct gpio_ups_policy - policy state; treat as opaque except @cfg
  * @cfg: knobs; may be changed between steps (gpio_ups_policy_set())
  * @state: current state
- * @reason: why the policy committed (valid in GPIO_UPS_PSTATE_COMMITTED)
+ * @reason: why the policy committed (valid in GPIO_UPS_PSTATE_SHUTDOWN_PENDING)
  * @advice: on backup, the reason the policy would commit now if
  *	auto_shutdown were on (GPIO_UPS_REASON_NONE otherwise)
  * @backup_since_ms: when the current outage started; returns of mains
