@@ -369,17 +369,25 @@ static u64 gpio_ups_margin_uj(const struct gpio_ups_store *store, u32 v_uv,
 					  v_uv > dv_uv ? v_uv - dv_uv : 0);
 }
 
+/*
+ * Store current for a load of p_uw (load side, p_uw <= 2^32) at v_uv > 0:
+ * I = P * 100 / eta / V; uW * 1e6 / uV = uA, <= 5e9 * 1e6.
+ */
+static u64 gpio_ups_current_ua(const struct gpio_ups_store *store, u64 p_uw,
+			       u32 v_uv)
+{
+	return div_u64(div_u64(p_uw * 100, store->efficiency_pct) * PPM, v_uv);
+}
+
 /* largest plausible store current at v_uv, in uA */
 static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
 				   u32 v_uv)
 {
 	u32 floor_uv = max3(v_uv, store->voltage_min_uv,
 			    store->voltage_max_uv / 10);
-	/* max store power (uW) = load * 100 / eta; uW * 1e6 / uV = uA */
-	u64 p_uw = div_u64((u64)GPIO_UPS_MAX_POWER_UW * 100,
-			   store->efficiency_pct);
 
-	return div_u64(p_uw * PPM, max_t(u32, floor_uv, 1));
+	return gpio_ups_current_ua(store, GPIO_UPS_MAX_POWER_UW,
+				   max_t(u32, floor_uv, 1));
 }
 
 /* voltage margin for plausibility: I_max * R plus noise */
@@ -756,21 +764,19 @@ static u32 gpio_ups_slope_power_uw(const struct gpio_ups_store *store,
 	    !gpio_ups_store_r_uohm(store) ||
 	    !v_uv)
 		return (u32)p;
-	/* I = P * 100 / eta / V: uW * 1e6 / uV = uA; <= 2e8 * 1e8 */
-	i_ua = div_u64(div_u64(p * 100, store->efficiency_pct) * PPM, v_uv);
+	i_ua = gpio_ups_current_ua(store, p, v_uv);
 	ir_uv = div_u64(i_ua * gpio_ups_store_r_uohm(store), PPM);
 	if (ir_uv >= v_uv / 2)
 		return (u32)p;
 	return (u32)div_u64(p * (v_uv - ir_uv), v_uv);
 }
 
-/* store current for a load of p_uw at v_uv: I = P * 100 / eta / V, in uA */
+/* store current for a load of p_uw at a reading of v_uv, in uA */
 static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
 				    u32 p_uw, u32 v_uv)
 {
-	/* <= 5e9 * 1e6 */
-	return div_u64(div_u64((u64)p_uw * 100, store->efficiency_pct) * PPM,
-		       max3(v_uv, store->voltage_min_uv, 1U));
+	return gpio_ups_current_ua(store, p_uw,
+				   max3(v_uv, store->voltage_min_uv, 1U));
 }
 
 /*
