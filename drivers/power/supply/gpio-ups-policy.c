@@ -30,12 +30,12 @@
  *  6. no usable estimate: no estimate, no valid energy, no load power (a
  *     load of 0 W on backup is taken as no measurement), or the load power
  *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
- *     old: fallback_ms after the start of the outage.  When a measured
- *     estimate existed earlier in this outage and then vanished, the energy
- *     is dead-reckoned from the last measured readings (median energy of
- *     the last three, highest power), and the policy commits when that
- *     reaches the reserve of (1), and at the latest fallback_ms after the
- *     last measured estimate.
+ *     old: fallback_ms of backup time into the outage.  When a trusted
+ *     measurement existed earlier in this outage and then vanished or was
+ *     found implausible, the energy is dead-reckoned from it instead, with
+ *     no time limit; when the readings never measured the store (out of
+ *     range, or never showing a drain), the policy commits at once.  The
+ *     rules are gpio_ups_policy_unmeasured()'s.
  *
  * Triggers 1, 3 and 4 come from ADC readings: each must hold on
  * GPIO_UPS_POLICY_CONFIRM of the last GPIO_UPS_POLICY_WINDOW readings
@@ -706,8 +706,9 @@ static void gpio_ups_policy_vote(struct gpio_ups_policy *p,
 /*
  * Trigger 6, without a trusted measurement now: dead reckoning from the
  * last trusted readings of the outage (no time limit: the energy and load
- * were known), else the fallback timer on the time spent on backup.
- * Returns the trigger's deadline and its reason; fills in the energy and
+ * were known); at once when the readings were found never to measure the
+ * store (none will come); else the fallback timer on the time spent on
+ * backup.  Returns the trigger's deadline and its reason; fills in the energy and
  * load the commit would be taken on when the caller has none.
  */
 static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
