@@ -324,6 +324,67 @@ static void drv_glitch_ignored(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
 }
 
+/*
+ * gpio_ups_get_value() for drv_mains_back_during_read(): the first read of
+ * power-good once armed is overtaken by a return of mains, which the
+ * IRQ's handler sees while that read is still on its way.
+ */
+static struct {
+	struct gpio_desc *power_good;
+	atomic_t armed;
+	atomic_t raced;
+} race;
+
+static int racing_get_value(const struct gpio_desc *desc)
+{
+	int value = gpiod_get_value_cansleep(desc);
+	unsigned long down = pinconf_to_config_packed(PIN_CONFIG_BIAS_PULL_DOWN, 0);
+
+	if (desc != race.power_good || atomic_cmpxchg(&race.armed, 1, 0) != 1)
+		return value;
+	/* mains back: the edge wakes the IRQ thread, which runs meanwhile */
+	if (!gpiod_set_config(race.power_good, down))
+		atomic_inc(&race.raced);
+	msleep(100);
+	return value;
+}
+
+static int (*saved_get_value)(const struct gpio_desc *desc);
+
+static void restore_get_value(void *unused)
+{
+	gpio_ups_get_value = saved_get_value;
+}
+
+/*
+ * Mains comes back between the debounce work's read of power-good (still
+ * "lost") and the work's use of it.  The return's edge must win: the
+ * driver ends on mains, as the line is.
+ */
+static void drv_mains_back_during_read(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
+
+	race.power_good = gpio_device_get_desc(ctx->gdev, PG_LINE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(race.power_good));
+	atomic_set(&race.armed, 0);
+	atomic_set(&race.raced, 0);
+	saved_get_value = gpio_ups_get_value;
+	gpio_ups_get_value = racing_get_value;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_get_value,
+							NULL), 0);
+	msleep(50);
+
+	set_line(test, ctx, PG_LINE, true);	/* mains lost: debounce starts */
+	msleep(20);
+	atomic_set(&race.armed, 1);	/* the debounce work's read races */
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&race.raced), 1000));
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 0);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
+}
+
 static void drv_low_battery_level(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
@@ -1315,6 +1376,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
 	KUNIT_CASE(drv_glitch_ignored),
+	KUNIT_CASE(drv_mains_back_during_read),
 	KUNIT_CASE(drv_low_battery_level),
 	KUNIT_CASE(drv_low_battery_on_backup_commits),
 	KUNIT_CASE(drv_fallback_timer_without_adc),

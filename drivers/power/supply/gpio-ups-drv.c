@@ -226,6 +226,10 @@ static const struct gpio_ups_actions gpio_ups_real_actions = {
 /* Replaced by the KUnit tests only: static without CONFIG_KUNIT. */
 VISIBLE_IF_KUNIT const struct gpio_ups_actions *gpio_ups_actions = &gpio_ups_real_actions;
 
+/* How a line is read; a KUnit test times a return of mains against it. */
+VISIBLE_IF_KUNIT int (*gpio_ups_get_value)(const struct gpio_desc *desc) =
+	gpiod_get_value_cansleep;
+
 static u64 gpio_ups_now_ms(void)
 {
 	return ktime_to_ms(ktime_get_boottime());
@@ -539,7 +543,7 @@ static void gpio_ups_line_changed_locked(struct gpio_ups_line *line, u64 now_ms)
 /* The line's logical value, or a negative error (logged, rate-limited). */
 static int gpio_ups_line_read(struct gpio_ups_line *line)
 {
-	int value = gpiod_get_value_cansleep(line->gpiod);
+	int value = gpio_ups_get_value(line->gpiod);
 
 	if (value < 0)
 		dev_warn_ratelimited(line->ups->dev, "cannot read %s: %d\n",
@@ -1806,7 +1810,7 @@ static int gpio_ups_read_line_state(struct gpio_ups_line *line)
 
 	if (!line->gpiod)	/* optional line not wired */
 		return 0;
-	value = gpiod_get_value_cansleep(line->gpiod);
+	value = gpio_ups_get_value(line->gpiod);
 	if (value < 0)
 		return dev_err_probe(line->ups->dev, value, "cannot read %s\n",
 				     line->desc->name);

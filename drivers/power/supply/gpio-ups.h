@@ -2,7 +2,7 @@
 /*
  * gpio-ups: declarations shared by the platform driver and its KUnit tests.
  *
- * The functions and the gpio_ups_actions pointer below are static in
+ * The functions and the two pointers below are static in
  * gpio-ups-drv.c unless the kernel has KUnit (VISIBLE_IF_KUNIT, see
  * gpio-ups-compat.h): they are declared for the tests only.
  */
@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct device;
+struct gpio_desc;
 struct gpio_ups;
 struct platform_device;
 struct sys_off_data;
@@ -32,6 +33,7 @@ struct gpio_ups_actions {
 
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct gpio_ups_actions *gpio_ups_actions;
+extern int (*gpio_ups_get_value)(const struct gpio_desc *desc);
 
 int gpio_ups_probe(struct platform_device *pdev);
 int gpio_ups_sys_off(struct sys_off_data *data);
