@@ -1356,6 +1356,131 @@ static void drv_adc_property_lists(struct kunit *test)
 	expect_props(test, ctx->mains, mains_props, ARRAY_SIZE(mains_props), 0);
 }
 
+#define REG_MAX_PROPS	32
+#define REG_MAX_ATTRS	40
+#define REG_ATTR_LEN	64
+
+/* What the "ups" supply showed the moment it was registered. */
+static struct {
+	unsigned int nprops, nattrs;
+	enum power_supply_property psp[REG_MAX_PROPS];
+	int ret[REG_MAX_PROPS];
+	int val[REG_MAX_PROPS];
+	struct device_attribute *attr[REG_MAX_ATTRS];
+	char shown[REG_MAX_ATTRS][REG_ATTR_LEN];
+} at_reg;
+
+static bool is_string_prop(enum power_supply_property psp)
+{
+	return psp == POWER_SUPPLY_PROP_MODEL_NAME ||
+	       psp == POWER_SUPPLY_PROP_MANUFACTURER ||
+	       psp == POWER_SUPPLY_PROP_SERIAL_NUMBER;
+}
+
+/* An attribute as its show() gives it (a page, as sysfs hands it). */
+static void show_attr(struct power_supply *psy, struct device_attribute *da,
+		      char *out)
+{
+	char *buf = (char *)get_zeroed_page(GFP_KERNEL);
+	ssize_t len;
+
+	if (!buf) {
+		strscpy(out, "(no memory)", REG_ATTR_LEN);
+		return;
+	}
+	len = da->show(&psy->dev, da, buf);
+	if (len < 0)
+		snprintf(out, REG_ATTR_LEN, "(error %zd)", len);
+	else
+		strscpy(out, buf, REG_ATTR_LEN);
+	free_page((unsigned long)buf);
+}
+
+/* gpio_ups_register_supply() that reads "ups" as soon as it exists */
+static struct power_supply *
+reading_register(struct device *dev, const struct power_supply_desc *desc,
+		 const struct power_supply_config *cfg)
+{
+	struct power_supply *psy = devm_power_supply_register(dev, desc, cfg);
+	union power_supply_propval val;
+	struct attribute **attrs;
+	unsigned int i, n = 0;
+
+	if (IS_ERR(psy) || strcmp(desc->name, "ups"))
+		return psy;
+	at_reg.nprops = min_t(size_t, desc->num_properties, REG_MAX_PROPS);
+	for (i = 0; i < at_reg.nprops; i++) {
+		at_reg.psp[i] = desc->properties[i];
+		memset(&val, 0, sizeof(val));
+		at_reg.ret[i] = power_supply_get_property(psy, at_reg.psp[i],
+							  &val);
+		at_reg.val[i] = val.intval;
+	}
+	for (i = 0; cfg->attr_grp && cfg->attr_grp[i]; i++) {
+		for (attrs = cfg->attr_grp[i]->attrs; *attrs; attrs++) {
+			if (n == REG_MAX_ATTRS)
+				break;
+			at_reg.attr[n] = container_of(*attrs,
+						      struct device_attribute,
+						      attr);
+			show_attr(psy, at_reg.attr[n], at_reg.shown[n]);
+			n++;
+		}
+	}
+	at_reg.nattrs = n;
+	return psy;
+}
+
+static struct power_supply *
+(*saved_register)(struct device *dev, const struct power_supply_desc *desc,
+		  const struct power_supply_config *cfg);
+
+static void restore_register(void *unused)
+{
+	gpio_ups_register_supply = saved_register;
+}
+
+/*
+ * Userspace may read the supply from the moment it is registered (a udev
+ * rule on its "add" event): every property and attribute must then show
+ * what it shows once the probe is over, or no figure yet (-ENODATA, no
+ * reading taken).  A store that learns its capacitance makes the
+ * estimator's part visible (learn_status).
+ */
+static void drv_ready_at_registration(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+	union power_supply_propval val;
+	char now[REG_ATTR_LEN];
+	unsigned int i;
+	int ret;
+
+	memset(&at_reg, 0, sizeof(at_reg));
+	saved_register = gpio_ups_register_supply;
+	gpio_ups_register_supply = reading_register;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_register,
+							NULL), 0);
+	ctx = drv_setup(test, gpio_ups_test_learn);
+	KUNIT_ASSERT_GT(test, at_reg.nprops, 10U);
+	KUNIT_ASSERT_GT(test, at_reg.nattrs, 10U);
+	for (i = 0; i < at_reg.nprops; i++) {
+		if (at_reg.ret[i] == -ENODATA)
+			continue;
+		memset(&val, 0, sizeof(val));
+		ret = power_supply_get_property(ctx->psy, at_reg.psp[i], &val);
+		KUNIT_EXPECT_EQ_MSG(test, at_reg.ret[i], ret, "property %d",
+				    at_reg.psp[i]);
+		if (!is_string_prop(at_reg.psp[i]))
+			KUNIT_EXPECT_EQ_MSG(test, at_reg.val[i], val.intval,
+					    "property %d", at_reg.psp[i]);
+	}
+	for (i = 0; i < at_reg.nattrs; i++) {
+		show_attr(ctx->psy, at_reg.attr[i], now);
+		KUNIT_EXPECT_STREQ_MSG(test, at_reg.shown[i], now, "%s",
+				       at_reg.attr[i]->attr.name);
+	}
+}
+
 /* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
 static void drv_divider_uv(struct kunit *test)
 {
@@ -1404,6 +1529,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_gpio_only_low_line_capacity),
 	KUNIT_CASE(drv_store_health_and_stats),
 	KUNIT_CASE(drv_divider_uv),
+	KUNIT_CASE(drv_ready_at_registration),
 	KUNIT_CASE(drv_gpio_property_lists),
 	KUNIT_CASE(drv_adc_property_lists),
 	{}

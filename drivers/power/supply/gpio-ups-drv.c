@@ -226,9 +226,17 @@ static const struct gpio_ups_actions gpio_ups_real_actions = {
 /* Replaced by the KUnit tests only: static without CONFIG_KUNIT. */
 VISIBLE_IF_KUNIT const struct gpio_ups_actions *gpio_ups_actions = &gpio_ups_real_actions;
 
-/* How a line is read; a KUnit test times a return of mains against it. */
+/*
+ * How a line is read and a supply registered: KUnit tests time a return of
+ * mains against a read, and read the supply the moment it appears.
+ */
 VISIBLE_IF_KUNIT int (*gpio_ups_get_value)(const struct gpio_desc *desc) =
 	gpiod_get_value_cansleep;
+VISIBLE_IF_KUNIT struct power_supply *
+(*gpio_ups_register_supply)(struct device *dev,
+			    const struct power_supply_desc *desc,
+			    const struct power_supply_config *cfg) =
+	devm_power_supply_register;
 
 static u64 gpio_ups_now_ms(void)
 {
@@ -1863,7 +1871,7 @@ static int gpio_ups_init_supply(struct gpio_ups *ups)
 	psy_cfg.drv_data = ups;
 	psy_cfg.attr_grp = gpio_ups_groups;
 
-	ups->psy = devm_power_supply_register(dev, &ups->desc, &psy_cfg);
+	ups->psy = gpio_ups_register_supply(dev, &ups->desc, &psy_cfg);
 	if (IS_ERR(ups->psy))
 		return dev_err_probe(dev, PTR_ERR(ups->psy),
 				     "cannot register power supply \"%s\" (is the label unique?)\n",
@@ -1902,8 +1910,8 @@ static int gpio_ups_init_mains_supply(struct gpio_ups *ups)
 	mains_cfg.drv_data = ups;
 	mains_cfg.supplied_to = ups->supplied_to;
 	mains_cfg.num_supplicants = ARRAY_SIZE(ups->supplied_to);
-	ups->mains_psy = devm_power_supply_register(dev, &ups->mains_desc,
-						    &mains_cfg);
+	ups->mains_psy = gpio_ups_register_supply(dev, &ups->mains_desc,
+						  &mains_cfg);
 	if (IS_ERR(ups->mains_psy))
 		return dev_err_probe(dev, PTR_ERR(ups->mains_psy),
 				     "cannot register power supply \"%s\"\n",

@@ -2,7 +2,7 @@
 /*
  * gpio-ups: declarations shared by the platform driver and its KUnit tests.
  *
- * The functions and the two pointers below are static in
+ * The functions and the pointers below are static in
  * gpio-ups-drv.c unless the kernel has KUnit (VISIBLE_IF_KUNIT, see
  * gpio-ups-compat.h): they are declared for the tests only.
  */
@@ -15,6 +15,9 @@ struct device;
 struct gpio_desc;
 struct gpio_ups;
 struct platform_device;
+struct power_supply;
+struct power_supply_config;
+struct power_supply_desc;
 struct sys_off_data;
 
 /**
@@ -34,6 +37,10 @@ struct gpio_ups_actions {
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct gpio_ups_actions *gpio_ups_actions;
 extern int (*gpio_ups_get_value)(const struct gpio_desc *desc);
+extern struct power_supply *
+(*gpio_ups_register_supply)(struct device *dev,
+			    const struct power_supply_desc *desc,
+			    const struct power_supply_config *cfg);
 
 int gpio_ups_probe(struct platform_device *pdev);
 int gpio_ups_sys_off(struct sys_off_data *data);
