@@ -52,6 +52,15 @@
  *                lost@10s) and the running load rises 10 s later, by 20 %
  *                (within the dead-reckoning margin,
  *                GPIO_UPS_POLICY_DR_LOAD_PCT) or to twice (beyond it).
+ *   rail: no ADC  the rail row's reference: the same outages on the
+ *                boards without ADC (power-good line only), what the
+ *                driver falls back to when readings never measured the
+ *                store.
+ *   vmax +8%, +12%  the supercapacitor stores charge to 8 % (within the
+ *                10 % that charger and divider tolerance allow,
+ *                GPIO_UPS_EST_OVERVOLT_PCT) or 12 % (beyond it) above the
+ *                voltage-max-microvolt the driver is told, with their
+ *                declared capacitance: a maximum declared too low.
  *
  * Policies: gpio-ups (shutdown-duration-ms and shutdown-load-percent 50 of
  * the host, the binding's defaults otherwise); fixed-2s (commits once the
@@ -139,6 +148,7 @@ struct row {
 	u32 flap_w_ms;		/* mains back for flap_w_ms every flap_t_ms */
 	u32 flap_t_ms;
 	double age;		/* real / declared capacitance (capacity) */
+	double vmax_x;		/* real / declared maximum voltage */
 	double step_s;		/* load step time, 0: none */
 	double load0, load1;	/* running load before / after, x P */
 	double soc0;		/* battery charge at the outage, 0: full */
@@ -196,6 +206,13 @@ static const struct row rows[] = {
 	{ .name = "lost@10s x2@20s", .boards = B_ALL,
 	  ADC(ADC_ADS1015, 1), FAULT(F_LOST, 10), .step_s = 20,
 	  .load0 = 0.5, .load1 = 1, .min_outage_s = 10 },
+	/* appended: a row's noise seed follows its index */
+	{ .name = "rail: no ADC", .boards = B_ALL,
+	  ADC(ADC_NONE, 0) },
+	{ .name = "vmax +8%", .boards = B_CAPS,
+	  ADC(ADC_ADS1015, 1), .vmax_x = 1.08 },
+	{ .name = "vmax +12%", .boards = B_CAPS,
+	  ADC(ADC_ADS1015, 1), .vmax_x = 1.12 },
 };
 
 #define ROW_LOST	10	/* rows[] index of lost@10s, then its reference */
@@ -279,6 +296,8 @@ static void plant_init(struct sim_plant *p, const struct scen *c)
 		struct sim_supercap_cfg cap = b->cap;
 
 		cap.c_f *= age;
+		if (c->r->vmax_x)
+			cap.vmax_v *= c->r->vmax_x;
 		sim_supercap_init(p, &cap);
 	} else {
 		struct sim_battery_cfg bat = b->bat;
