@@ -855,7 +855,7 @@ static void gpio_ups_est_publish_energy(struct gpio_ups_estimator *estimator,
 	est->energy_uj = min(energy, full);
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->sample_ms = pt->t_ms;
-	est->sample_energy_uj = min(pt->e_uj, full);
+	est->sample_energy_uj = pt->e_uj;
 	est->tol_uj = gpio_ups_est_tol_uj(estimator, pt);
 }
 

@@ -163,7 +163,9 @@ struct gpio_ups_sample {
  *	mains republishes the last one: it may be older than the change)
  * @sample_energy_uj: the energy of the last reading alone (terminal
  *	voltage), before any fit: what the readings say, for the policy's
- *	check against physics
+ *	check against physics; above @energy_full_uj for a store charged
+ *	above voltage_max_uv (within GPIO_UPS_EST_OVERVOLT_PCT), so that
+ *	its drain down to full shows
  * @tol_uj: how far @sample_energy_uj may be off from reading noise
  *	(GPIO_UPS_EST_TOL_NOISE_UV) and the I * R step of the largest load
  *	measured in this outage: a rise smaller than this is no recharge
