@@ -1007,7 +1007,7 @@ static void drv_short_outage_ridden_through(struct kunit *test)
 }
 
 /*
- * A charger that holds the store 8 % above voltage-max-microvolt (within
+ * A charger that holds the store 8 % above voltage-max-design-microvolt (within
  * the 10 % that charger and divider tolerance allow): on backup the
  * readings drain from there, above "full" for the first seconds.  They
  * are measurements of the store, not a frozen ADC: 4 s at 0.3 W ride

@@ -59,7 +59,7 @@
  *   vmax +8%, +12%  the supercapacitor stores charge to 8 % (within the
  *                10 % that charger and divider tolerance allow,
  *                GPIO_UPS_EST_OVERVOLT_PCT) or 12 % (beyond it) above the
- *                voltage-max-microvolt the driver is told, with their
+ *                voltage-max-design-microvolt the driver is told, with their
  *                declared capacitance: a maximum declared too low.
  *
  * Policies: gpio-ups (shutdown-duration-ms and shutdown-load-percent 50 of

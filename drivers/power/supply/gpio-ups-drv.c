@@ -569,7 +569,7 @@ static void gpio_ups_log_range_locked(struct gpio_ups *ups, s32 uv)
 	ups->range_logged = bad;
 	if (bad)
 		dev_warn(ups->dev,
-			 "ADC reads %d uV, impossible for a store of voltage-max-microvolt %u: check the divider (output-ohms, full-ohms) and io-channels; readings ignored, an outage commits at once (adc_status: implausible)\n",
+			 "ADC reads %d uV, impossible for a store of voltage-max-design-microvolt %u: check the divider (output-ohms, full-ohms) and io-channels; readings ignored, an outage commits at once (adc_status: implausible)\n",
 			 uv, ups->store.voltage_max_uv);
 	else
 		dev_info(ups->dev, "ADC readings are within the store's range again\n");
