@@ -2037,15 +2037,16 @@ VISIBLE_IF_KUNIT int gpio_ups_probe(struct platform_device *pdev)
 	/*
 	 * Registered after the supplies, so that on unbind or a later probe
 	 * error it runs before they go: no work item touches them after it.
-	 * The IRQs, requested next, are freed before it.
+	 * The IRQs, requested last, are freed before it; nothing that can
+	 * fail comes after them.
 	 */
 	ret = devm_add_action_or_reset(dev, gpio_ups_stop, ups);
 	if (ret)
 		return ret;
-	ret = gpio_ups_init_irqs(ups);
+	ret = gpio_ups_init_power_off(ups);
 	if (ret)
 		return ret;
-	ret = gpio_ups_init_power_off(ups);
+	ret = gpio_ups_init_irqs(ups);
 	if (ret)
 		return ret;
 
