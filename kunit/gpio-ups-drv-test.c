@@ -325,6 +325,88 @@ static void drv_glitch_ignored(struct kunit *test)
 }
 
 /*
+ * On a controller with hardware debounce (Tegra's), the driver must not
+ * hand its debounce to the hardware: that filters the return of mains
+ * too, which is then reported the debounce time late.  The test
+ * controller (gpio-ups-test-gpio-debounce.c) debounces as such hardware
+ * does, once asked to.
+ */
+static void drv_mains_return_not_hw_debounced(struct kunit *test)
+{
+	struct drv_ctx *ctx;
+	struct gpio_desc *pg;
+	unsigned int ms;
+	unsigned long t0;
+
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &gpio_ups_test_dbn_driver),
+			0);
+	ctx = drv_setup(test, gpio_ups_test_debounce);
+	pg = gpio_device_get_desc(ctx->gdev, PG_LINE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pg));
+	msleep(50);
+	atomic_set(&ctx->ups_events, 0);
+	atomic_set(&ctx->mains_events, 0);
+
+	/*
+	 * A 30 ms glitch: the line shows it (no filter in the controller),
+	 * the driver's own debounce filters it.
+	 */
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_EXPECT_EQ_MSG(test, line_value(ctx, PG_LINE), 1,
+			    "the controller filters power-good: hardware debounce is on");
+	msleep(30);
+	set_line(test, ctx, PG_LINE, false);
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->mains_events), 0);
+
+	/* mains lost: reported after the 100 ms debounce */
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	ms = jiffies_to_msecs(jiffies - t0);
+	kunit_info(test, "mains loss reported after %u ms\n", ms);
+	KUNIT_EXPECT_GE(test, ms, 80U);
+
+	/* Mains return is reported at once, not after the debounce. */
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, false);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 1000));
+	ms = jiffies_to_msecs(jiffies - t0);
+	kunit_info(test, "mains return reported after %u ms\n", ms);
+	KUNIT_EXPECT_LT_MSG(test, ms, 50U,
+			    "the return of mains was debounced (hardware debounce?)");
+	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
+			POWER_SUPPLY_STATUS_FULL);
+
+	/*
+	 * The controller's debounce works: a change shows only once stable
+	 * for 100 ms, both ways, and then delays the return of mains (what
+	 * the bound above would catch).
+	 */
+	KUNIT_ASSERT_EQ(test, gpiod_set_debounce(pg, 100 * USEC_PER_MSEC), 0);
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, true);
+	msleep(30);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 0);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(line_value(ctx, PG_LINE) == 1, 1000));
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 80U);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, false);
+	msleep(30);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 1);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 1000));
+	ms = jiffies_to_msecs(jiffies - t0);
+	kunit_info(test, "with the controller's debounce, mains return reported after %u ms\n",
+		   ms);
+	KUNIT_EXPECT_GE(test, ms, 80U);
+	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+}
+
+/*
  * gpio_ups_get_value() for drv_mains_back_during_read(): the first read of
  * power-good once armed is overtaken by a return of mains, which the
  * IRQ's handler sees while that read is still on its way.
@@ -1530,6 +1612,7 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_initial_state),
 	KUNIT_CASE(drv_mains_loss_and_return),
 	KUNIT_CASE(drv_glitch_ignored),
+	KUNIT_CASE(drv_mains_return_not_hw_debounced),
 	KUNIT_CASE(drv_mains_back_during_read),
 	KUNIT_CASE(drv_low_battery_level),
 	KUNIT_CASE(drv_low_battery_on_backup_commits),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gpio-ups KUnit: the test ADC (an IIO provider the tests control).
+ * gpio-ups KUnit: the test ADC (an IIO provider the tests control) and the
+ * test GPIO controller with hardware debounce.
  */
 #ifndef _GPIO_UPS_TEST_H
 #define _GPIO_UPS_TEST_H
@@ -26,5 +27,7 @@ struct gpio_ups_test_adc {
 
 extern struct gpio_ups_test_adc gpio_ups_test_adc;
 extern struct platform_driver gpio_ups_test_adc_driver;
+/* a GPIO controller with hardware debounce (gpio-ups-test-gpio-debounce.c) */
+extern struct platform_driver gpio_ups_test_dbn_driver;
 
 #endif /* _GPIO_UPS_TEST_H */
