@@ -494,6 +494,8 @@ static u64 gpio_ups_fit_sigma_uj(struct gpio_ups_estimator *estimator, u64 t0,
 	return div_u64(sabs * 5, 4 * (n - 2)) << sh;
 }
 
+static bool gpio_ups_fit_ready(const struct gpio_ups_estimator *estimator);
+
 /*
  * Least-squares line through (t, E) and (t, V) of the window.
  *
@@ -549,6 +551,8 @@ static void gpio_ups_fit(struct gpio_ups_estimator *estimator)
 	if (n < 3)
 		return;
 	f->sigma_uj = gpio_ups_fit_sigma_uj(estimator, t0, mt, me, sxe, sxx);
+	if (gpio_ups_fit_ready(estimator))
+		estimator->priv.noise_uj = f->sigma_uj;
 }
 
 /* energy the fitted line predicts at t_ms */
@@ -612,6 +616,7 @@ static void gpio_ups_est_clear_outputs(struct gpio_ups_estimator *estimator)
 
 	est->power_valid = false;
 	est->power_measured = false;
+	est->power_proven = false;
 	est->power_declared = false;
 	est->tte_valid = false;
 	est->ttf_valid = false;
@@ -781,7 +786,8 @@ static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
 
 /*
  * Reading noise worth at v_uv: GPIO_UPS_EST_TOL_NOISE_UV plus
- * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit, when there is one.
+ * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit, or of the last
+ * ready one while the window refills (after a switch: the ADC is the same).
  * A reading above full counts as full: its noise is measured below it.
  */
 static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *estimator,
@@ -791,9 +797,7 @@ static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *estimator,
 	u64 noise = gpio_ups_margin_uj(store, min(v_uv, store->voltage_max_uv),
 				       GPIO_UPS_EST_TOL_NOISE_UV, false);
 
-	if (!gpio_ups_fit_ready(estimator))
-		return noise;
-	return noise + GPIO_UPS_EST_STEP_SIGMAS * estimator->priv.fit.sigma_uj;
+	return noise + GPIO_UPS_EST_STEP_SIGMAS * estimator->priv.noise_uj;
 }
 
 /*
@@ -913,23 +917,53 @@ static void gpio_ups_est_publish_mains(struct gpio_ups_estimator *estimator,
 }
 
 /*
+ * Does the window's slope prove a load?  Its standard error is the reading
+ * noise over sqrt(Sxx): the larger of this fit's, the last ready fit's (a
+ * short window underestimates it) and GPIO_UPS_EST_NOISE_FLOOR_UV worth.
+ * The load is proven once it is GPIO_UPS_EST_LOAD_SIGMAS of them above
+ * zero.
+ */
+static bool gpio_ups_fit_proves(const struct gpio_ups_estimator *estimator,
+				u32 p_uw)
+{
+	const struct gpio_ups_store *store = estimator->store;
+	const struct gpio_ups_est_fit *f = &estimator->priv.fit;
+	u32 v_uv = min(f->v_mean_uv, store->voltage_max_uv);
+	u64 noise_uj = max3(f->sigma_uj, estimator->priv.noise_uj,
+			    gpio_ups_margin_uj(store, v_uv,
+					       GPIO_UPS_EST_NOISE_FLOOR_UV,
+					       false));
+	u32 root = int_sqrt64(f->sxx);
+
+	if (!root)
+		return false;
+	/* uJ / ms is mW: * 1000 for uW */
+	return p_uw / GPIO_UPS_EST_LOAD_SIGMAS >=
+	       div_u64(min_t(u64, noise_uj, U64_MAX / 1000) * 1000, root);
+}
+
+/*
  * On backup: the load power, from V * I, else the nominal load of a
  * battery without a current channel, else the slope of the window (at its
  * mean voltage), else the last measurement of the outage (window
  * restarting after a load step), else the nominal load.  A new
- * measurement is kept as the outage's last and counts for its peak.
+ * measurement is kept as the outage's last; a proven one (V * I, or a
+ * slope that gpio_ups_fit_proves()) counts for its peak.
  * Return: false when there is no load figure at all.
  */
 static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
-				 bool ready, u32 *p_uw, bool *measured)
+				 bool ready, u32 *p_uw, bool *measured,
+				 bool *proven)
 {
 	const struct gpio_ups_store *store = estimator->store;
 	struct gpio_ups_est_fit *f = &estimator->priv.fit;
 	bool new_measurement = false;
 
 	*measured = false;
+	*proven = false;
 	if (gpio_ups_vi_power(estimator, p_uw)) {
 		new_measurement = true;
+		*proven = true;
 	} else if (store->type == GPIO_UPS_STORE_BATTERY &&
 		   store->nominal_load_uw) {
 		*p_uw = store->nominal_load_uw;
@@ -937,9 +971,11 @@ static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
 		*p_uw = gpio_ups_slope_power_uw(store, f->power_uw,
 						f->v_mean_uv);
 		new_measurement = true;
+		*proven = gpio_ups_fit_proves(estimator, *p_uw);
 	} else if (estimator->priv.have_load) {
 		*p_uw = estimator->priv.load_uw;
 		*measured = true;
+		*proven = estimator->priv.load_proven;
 	} else if (store->nominal_load_uw) {
 		*p_uw = store->nominal_load_uw;
 	} else {
@@ -949,8 +985,10 @@ static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
 		*measured = true;
 		estimator->priv.have_load = true;
 		estimator->priv.load_uw = *p_uw;
-		estimator->priv.peak_load_uw = max(estimator->priv.peak_load_uw,
-						   *p_uw);
+		estimator->priv.load_proven = *proven;
+		if (*proven)
+			estimator->priv.peak_load_uw =
+				max(estimator->priv.peak_load_uw, *p_uw);
 	}
 	return true;
 }
@@ -983,7 +1021,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *estimator,
 {
 	const struct gpio_ups_store *store = estimator->store;
 	struct gpio_ups_estimate *est = &estimator->estimate;
-	bool ready = gpio_ups_fit_ready(estimator), measured;
+	bool ready = gpio_ups_fit_ready(estimator), measured, proven;
 	u64 full = est->energy_full_uj;
 	u32 p_uw = 0;
 	u64 loss;
@@ -996,7 +1034,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *estimator,
 	}
 
 	/* on backup: load power, less what the ESR burns at it */
-	if (!gpio_ups_est_load_uw(estimator, ready, &p_uw, &measured))
+	if (!gpio_ups_est_load_uw(estimator, ready, &p_uw, &measured, &proven))
 		return;
 	gpio_ups_est_average(estimator, p_uw, measured, pt->t_ms);
 	loss = gpio_ups_esr_loss_uj(store, est->voltage_uv, p_uw);
@@ -1004,6 +1042,7 @@ static void gpio_ups_est_publish(struct gpio_ups_estimator *estimator,
 	est->capacity_pct = gpio_ups_pct(est->energy_uj, full);
 	est->power_valid = true;
 	est->power_measured = measured;
+	est->power_proven = measured && proven;
 	est->power_declared = !measured &&
 			      store->type == GPIO_UPS_STORE_BATTERY &&
 			      store->nominal_load_uw;

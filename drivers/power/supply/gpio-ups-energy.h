@@ -40,6 +40,10 @@
  *	the fitted line by more than GPIO_UPS_EST_STEP_SIGMAS times the noise;
  *	the window then restarts after the step.  A lone outlier is dropped
  *	and counted as rejected.
+ * GPIO_UPS_EST_LOAD_SIGMAS: the window's slope proves a load once it is
+ *	this many standard errors above zero; a flat, noisy reading (a
+ *	divider on a regulated rail) shows slopes of a watt within its first
+ *	second.
  * GPIO_UPS_EST_AVG_TAU_MS: time constant of the exponential average behind
  *	power_avg_uw and tte_avg_s.
  * GPIO_UPS_EST_OVERVOLT_PCT: readings above voltage_max_uv by more than
@@ -59,6 +63,7 @@
 #define GPIO_UPS_EST_STEP_SIGMAS	4
 #define GPIO_UPS_EST_STEP_RUN		3
 #define GPIO_UPS_EST_RESYNC_RUN		3
+#define GPIO_UPS_EST_LOAD_SIGMAS	4
 #define GPIO_UPS_EST_AVG_TAU_MS		5000
 #define GPIO_UPS_EST_VI_AVG_MS		500
 #define GPIO_UPS_EST_OVERVOLT_PCT	10
@@ -175,6 +180,9 @@ struct gpio_ups_sample {
  * @power_uw: load power now (discharging), from V*I or the energy slope
  * @power_avg_uw: load power smoothed (time constant in the binding docs)
  * @power_measured: @power_uw comes from a measurement, not the nominal load
+ * @power_proven: @power_uw is a measurement the readings prove: V * I, or
+ *	a slope GPIO_UPS_EST_LOAD_SIGMAS standard errors above zero (a slope
+ *	within the reading noise is measured, not proven)
  * @power_declared: @power_uw is the nominal load and no measurement will
  *	replace it (a battery without a current channel: its open-circuit
  *	voltage moves too little over seconds for a slope)
@@ -203,6 +211,7 @@ struct gpio_ups_estimate {
 	u32 power_uw;
 	u32 power_avg_uw;
 	bool power_measured;
+	bool power_proven;
 	bool power_declared;
 	bool tte_valid;
 	u32 tte_s;
@@ -255,6 +264,7 @@ struct gpio_ups_estimator {
 		unsigned int nheld;
 		int held_sign;
 		struct gpio_ups_est_fit fit;
+		u64 noise_uj;		/* sigma of the last ready fit */
 		unsigned int fit_shift;	/* energy scaling for the fit */
 		bool mains_known;
 		bool on_mains;
@@ -267,7 +277,8 @@ struct gpio_ups_estimator {
 		struct gpio_ups_est_point jump;	/* last of them */
 		bool have_load;
 		u32 load_uw;		/* last measured load in this outage */
-		u32 peak_load_uw;	/* highest measured load in it */
+		bool load_proven;	/* and the readings proved it */
+		u32 peak_load_uw;	/* highest proven load in it */
 		bool have_avg;
 		bool avg_measured;	/* the average began at a measurement */
 		u64 avg_ms;
