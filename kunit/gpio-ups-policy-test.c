@@ -68,6 +68,7 @@ static void pt_est(struct pt_ctx *c, u64 energy_mj, u32 power_mw)
 					c->est.energy_full_uj);
 	c->est.power_valid = true;
 	c->est.power_measured = true;
+	c->est.power_proven = true;
 	c->est.power_uw = power_mw * 1000;
 	c->est.power_avg_uw = power_mw * 1000;
 }
@@ -1279,6 +1280,44 @@ static void policy_regulated_rail(struct kunit *test)
 }
 
 /*
+ * A flat, noisy reading (the regulated rail, read through a divider) gives
+ * the window slopes of a few hundred milliwatts: measured, never proven.
+ * Once the readings are found not to drain, there is no load to reckon
+ * on: the policy commits at once, not after the store has carried that
+ * noise figure from full.
+ */
+static void policy_unproven_load_not_reckoned(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_fail;
+
+	pt_cfg(&cfg);
+	pt_init(&c, &cfg);
+	pt_est(&c, 100000, 300);
+	c.est.power_proven = false;
+	pt_fail(&c);
+	t_fail = c.now;
+	while (!c.commits && c.now < t_fail + 120000) {
+		c.now += TICK_MS;
+		c.est.seq++;
+		c.est.power_proven = false;
+		/* a slope just above the floor: the readings drain too little */
+		c.est.power_uw = 150000 + (c.now / TICK_MS % 2) * 300000;
+		c.est.power_avg_uw = 300000;
+		/* 200 mW for 2 s ("drained"), then flat, 2 mJ of noise */
+		c.est.energy_uj = 100000000 - (c.now / TICK_MS % 2) * 2000 -
+				  200 * min_t(u64, c.now - t_fail, 2000);
+		c.est.tol_uj = 20000;
+		pt_step(&c);
+	}
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_IMPLAUSIBLE);
+	/* once flat, the floor (100 mW) drains the tolerance within a second */
+	KUNIT_EXPECT_LT(test, c.commit_at, t_fail + 4000);
+}
+
+/*
  * Readings the store cannot give (above its maximum voltage: an ADC on the
  * 5 V rail of a 2.7 V store), rejected by the estimator: on mains nothing
  * happens; the outage commits at once, with no estimate to wait for.
@@ -1479,6 +1518,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_outage_ends_when_mains_settles),
 	KUNIT_CASE(policy_frozen_readings),
 	KUNIT_CASE(policy_regulated_rail),
+	KUNIT_CASE(policy_unproven_load_not_reckoned),
 	KUNIT_CASE(policy_out_of_range_readings),
 	KUNIT_CASE(policy_steady_readings),
 	KUNIT_CASE(policy_hold_time),

@@ -471,14 +471,15 @@ static u32 gpio_ups_floor_uw(const struct gpio_ups_policy *p)
 
 /*
  * The readings are untrusted for the rest of the outage.  Readings that
- * never showed the store drain were never a measurement: there is no
- * energy or load to reckon from (gpio_ups_policy_unmeasured() commits).
- * Otherwise the dead-reckoning base moves back to the anchor if lower.
+ * never showed the store drain, or never proved a load (only slopes
+ * within their noise), were never a measurement: there is no energy or
+ * load to reckon from (gpio_ups_policy_unmeasured() commits).  Otherwise
+ * the dead-reckoning base moves back to the anchor if lower.
  */
 static void gpio_ups_distrust(struct gpio_ups_policy *p, u64 now_ms)
 {
 	p->untrusted = true;
-	if (!p->priv.drained)
+	if (!p->priv.drained || !p->priv.proven)
 		p->priv.had_measured = false;
 	if (p->priv.had_measured && p->priv.have_anchor &&
 	    gpio_ups_dr_energy_uj(p, p->priv.anchor_energy_uj,
@@ -842,7 +843,12 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 		gpio_ups_policy_vote(p, est, trusted, power_uw, lookahead);
 	if (measured) {
 		gpio_ups_policy_record(p, now, energy_uj, power_uw);
-		p->priv.peak_power_uw = max(p->priv.peak_power_uw, power_uw);
+		/* a load within the reading noise raises no floor */
+		if (est->power_proven || est->power_declared) {
+			p->priv.proven = true;
+			p->priv.peak_power_uw = max(p->priv.peak_power_uw,
+						    power_uw);
+		}
 	}
 
 	reason = gpio_ups_policy_triggers(p, in, &next);

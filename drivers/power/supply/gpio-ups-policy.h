@@ -244,6 +244,7 @@ struct gpio_ups_policy {
 		u32 ck_n;
 		u32 suspect_run;	/* implausible readings in a row */
 		bool drained;		/* a trusted drain beyond tolerance */
+		bool proven;		/* a load the readings proved */
 		u64 first_energy_uj;	/* first reading of the outage */
 		u32 sd_commit_power_uw;	/* load the commit was on, 0: none */
 		bool sd_have_base;	/* first settled reading after it */
