@@ -551,7 +551,7 @@ static void gpio_ups_fit(struct gpio_ups_estimator *estimator)
 	if (n < 3)
 		return;
 	f->sigma_uj = gpio_ups_fit_sigma_uj(estimator, t0, mt, me, sxe, sxx);
-	if (gpio_ups_fit_ready(estimator))
+	if (estimator->priv.on_mains && gpio_ups_fit_ready(estimator))
 		estimator->priv.noise_uj = f->sigma_uj;
 }
 
@@ -786,18 +786,26 @@ static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
 
 /*
  * Reading noise worth at v_uv: GPIO_UPS_EST_TOL_NOISE_UV plus
- * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit, or of the last
- * ready one while the window refills (after a switch: the ADC is the same).
- * A reading above full counts as full: its noise is measured below it.
+ * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit.  While the window
+ * refills (after a switch: the ADC is the same), a reading without current
+ * gets the noise the mains window measured on the steady store instead: a
+ * divider makes one LSB worth more than GPIO_UPS_EST_TOL_NOISE_UV.  A
+ * reading above full counts as full: its noise is measured below it.
  */
 static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *estimator,
-				 u32 v_uv)
+				 u32 v_uv, bool has_i)
 {
 	const struct gpio_ups_store *store = estimator->store;
 	u64 noise = gpio_ups_margin_uj(store, min(v_uv, store->voltage_max_uv),
 				       GPIO_UPS_EST_TOL_NOISE_UV, false);
 
-	return noise + GPIO_UPS_EST_STEP_SIGMAS * estimator->priv.noise_uj;
+	if (gpio_ups_fit_ready(estimator))
+		return noise + GPIO_UPS_EST_STEP_SIGMAS *
+			       estimator->priv.fit.sigma_uj;
+	if (!has_i)
+		return noise + GPIO_UPS_EST_STEP_SIGMAS *
+			       estimator->priv.noise_uj;
+	return noise;
 }
 
 /*
@@ -824,7 +832,7 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *estimator,
 	u32 top = min(pt->v_uv, store->voltage_max_uv), ocv;
 
 	if (store->type != GPIO_UPS_STORE_BATTERY || !pt->has_i)
-		return gpio_ups_est_noise_uj(estimator, pt->v_uv) +
+		return gpio_ups_est_noise_uj(estimator, pt->v_uv, pt->has_i) +
 		       gpio_ups_margin_uj(store, top, (u32)min_t(u64, ir, top),
 					  false);
 	i_now = gpio_ups_load_current_ua(store, pt->p_uw, pt->v_uv);
@@ -832,7 +840,7 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *estimator,
 			 GPIO_UPS_MAX_VOLTAGE_UV);
 	e_pk = gpio_ups_sample_energy_uj(store, ocv - (u32)min_t(u64, ir, ocv),
 					 true, (s32)min_t(u64, i_pk, S32_MAX));
-	return gpio_ups_est_noise_uj(estimator, ocv) +
+	return gpio_ups_est_noise_uj(estimator, ocv, true) +
 	       (pt->e_uj > e_pk ? pt->e_uj - e_pk : 0);
 }
 

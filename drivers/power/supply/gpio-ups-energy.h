@@ -264,7 +264,7 @@ struct gpio_ups_estimator {
 		unsigned int nheld;
 		int held_sign;
 		struct gpio_ups_est_fit fit;
-		u64 noise_uj;		/* sigma of the last ready fit */
+		u64 noise_uj;		/* sigma of the last mains fit */
 		unsigned int fit_shift;	/* energy scaling for the fit */
 		bool mains_known;
 		bool on_mains;
