@@ -20,7 +20,7 @@ for f in "${files[@]}"; do
 		--show-types --color=never -f "$f" 2>&1)
 	st=$?
 	printf '%s\n' "== $f" "$out" >&2
-	if [ $st -eq 0 ] && ! printf '%s\n' "$out" | grep -qE '^(ERROR|WARNING|CHECK):'; then
+	if [ $st -eq 0 ] && ! grep -qE '^(ERROR|WARNING|CHECK):' <<<"$out"; then
 		pass "checkpatch --strict: $f"
 	else
 		fail "checkpatch --strict: $f" \

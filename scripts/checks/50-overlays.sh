@@ -277,7 +277,7 @@ done
 # (the driver ignores a store description without one).
 for ov in "$OV"/*.dtbo; do
 	params=$(fdtget -p "$ov" /__overrides__ 2>/dev/null) || continue
-	printf '%s\n' "$params" | grep -qx adc && continue
+	grep -qx adc <<<"$params" && continue
 	name="overlays: $(basename "$ov" .dtbo) (no ADC) offers no store or estimate parameter"
 	bad=$(printf '%s\n' "$params" | grep -Ex \
 		'capacitance_uf|vmax_uv|vmin_uv|efficiency|load_uw|runtime_sec|capacity_pct|shutdown_load_pct')

@@ -38,7 +38,7 @@ TXT
 out=$($CT "$DTBS" "$W/bad.rst" 2>/dev/null)
 for want in ':3: "#"' ':4: 102 characters' ":5: gpio-ups-sla has no parameter 'no_such_param'" \
 	    ':6: gpio-ups: ' ':7: overlay gpio-ups-nonexistent' ":8: gpio-ups has no parameter 'no_such_param'"; do
-	printf '%s\n' "$out" | grep -qF "$want" || errs+=("not reported: $want")
+	grep -qF "$want" <<<"$out" || errs+=("not reported: $want")
 done
 [ "$(printf '%s\n' "$out" | grep -c .)" -eq 6 ] || errs+=("expected 6 problems, got:" "$out")
 printf '::\n\n    dtparam=i2c_arm=on\n    dtoverlay=gpio-ups,adc_div\n    dtparam=adc_channel=1\n' >"$W/good.rst"
@@ -62,7 +62,7 @@ D="$W/destdir"
 rm -rf "$D"
 if inst=$(make -s -C "$GPIO_UPS_ROOT" install DESTDIR="$D" 2>"$W/install.err"); then
 	printf '%s\n' "$inst" >"$W/install.out"
-	if ! printf '%s\n' "$inst" | grep -q 'dtoverlay='; then
+	if ! grep -q 'dtoverlay=' <<<"$inst"; then
 		fail "$name" "make install printed no dtoverlay= line"
 		rc=1
 	elif out=$($CT "$DTBS" "$W/install.out" 2>"$W/ct.err"); then

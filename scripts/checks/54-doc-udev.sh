@@ -49,7 +49,7 @@ n=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) rules$/\1/p')
 if [ "${n:-0}" -eq 0 ]; then
 	fail "$name" "no udev rule found in the guide"
 	exit 1
-elif printf '%s\n' "$out" | grep -q '^PROBLEM '; then
+elif grep -q '^PROBLEM ' <<<"$out"; then
 	fail "$name" "$(printf '%s\n' "$out" | sed -n 's/^PROBLEM //p')"
 	exit 1
 fi

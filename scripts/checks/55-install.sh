@@ -45,7 +45,7 @@ for layout in firmware legacy; do
 				errs+=("$o is not a valid overlay")
 			fi
 		done
-		printf '%s\n' "$out" | grep -qx ' *dtoverlay=gpio-ups' ||
+		grep -qx ' *dtoverlay=gpio-ups' <<<"$out" ||
 			errs+=("no config.txt line printed")
 		[ "$(sha256sum <"$cfg")" = "$sum" ] || errs+=("config.txt was modified")
 	else

@@ -27,7 +27,7 @@ for para in re.split(r'\n\s*\n', text):
 print('%d paragraphs' % n)
 PY
 )
-if printf '%s\n' "$out" | grep -q '^PROBLEM'; then
+if grep -q '^PROBLEM' <<<"$out"; then
 	fail "$name" "$(printf '%s\n' "$out" | sed -n 's/^PROBLEM //p')"
 	exit 1
 fi

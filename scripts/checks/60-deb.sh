@@ -34,7 +34,7 @@ lintian --fail-on error,warning --display-info "$deb" ${changes:+"$changes"} >"$
 st=$?
 out=$(grep -v '^running with root privileges' "$W/lintian.log")
 log "$out"
-if [ "$st" -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^[EW]: '; then
+if [ "$st" -eq 0 ] && ! grep -q '^[EW]: ' <<<"$out"; then
 	pass "$name${out:+ (info: $(printf '%s\n' "$out" | grep -c '^I: ') tags)}"
 else
 	fail "$name" "$out"

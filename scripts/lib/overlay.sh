@@ -95,7 +95,7 @@ validate() {
 	for n in "$@"; do
 		errs+=$(printf '%s\n' "$out" | grep -F "$dtb: $n: " | grep -v 'matched on schema')
 	done
-	if printf '%s\n' "$out" | grep -q -e '^Traceback' -e 'KeyError'; then
+	if grep -q -e '^Traceback' -e 'KeyError' <<<"$out"; then
 		fail "$name" "dt-validate crashed:" "$(printf '%s\n' "$out" | tail -5)"
 		rc=1
 	elif [ -n "$errs" ]; then
