@@ -155,7 +155,7 @@ do_install() {
 	if [ -z "$DESTDIR" ]; then
 		need_pkgs dkms
 		ensure_headers
-		if dkms status -m "$NAME" -v "$VERSION" | grep -q .; then
+		if dkms status -m "$NAME" -v "$VERSION" | contains .; then
 			dkms remove -m "$NAME" -v "$VERSION" --all >&2 || true
 		fi
 		dkms add -m "$NAME" -v "$VERSION" >&2
@@ -181,7 +181,7 @@ do_uninstall() {
 		die "make uninstall needs root (or DESTDIR=<dir>)"
 	fi
 	if [ -z "$DESTDIR" ] && command -v dkms >/dev/null &&
-			dkms status -m "$NAME" -v "$VERSION" | grep -q .; then
+			dkms status -m "$NAME" -v "$VERSION" | contains .; then
 		dkms remove -m "$NAME" -v "$VERSION" --all >&2
 	fi
 	if [ -f "$MANIFEST" ]; then

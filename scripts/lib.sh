@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Shared helpers of the build/test scripts: `. scripts/lib.sh` gives them
-# all.  Here: the paths and log/die; the rest, one concern a file:
+# all.  Here: the paths, log/die and contains; the rest, one concern a file:
 #   lib/check.sh     the check-step protocol (scripts/check.sh): pass, fail,
 #                    skip, indent_head, step_dir
 #   lib/pkgs.sh      Debian packages: need_pkgs, KBUILD_PKGS
@@ -17,6 +17,15 @@ JOBS=${JOBS:-$(nproc)}
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# `cmd | contains PATTERN`: grep -q that reads all of its input first.  A
+# bare `cmd | grep -q` exits at the first match, and cmd, still writing,
+# dies of SIGPIPE: under pipefail the pipeline then fails on a match.
+contains() {
+	local in
+	in=$(cat)
+	grep -q "$@" <<< "$in"
+}
 
 for _lib in check pkgs ktree modbuild; do
 	# shellcheck source=/dev/null

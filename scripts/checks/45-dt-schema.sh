@@ -73,7 +73,7 @@ errs=$(printf '%s\n' "$out" | grep -v -e 'matched on schema' -e '^[[:space:]]*ht
 if [ $st -ne 0 ] || [ -n "$errs" ]; then
 	fail "$name" "$errs"
 	rc=1
-elif ! printf '%s\n' "$out" | grep -A3 'matched on schema' | grep -q 'schemas/power/supply/gpio-ups.yaml#'; then
+elif ! printf '%s\n' "$out" | grep -A3 'matched on schema' | contains 'schemas/power/supply/gpio-ups.yaml#'; then
 	fail "$name" "no node of the example matched the gpio-ups schema"
 	rc=1
 else

@@ -208,7 +208,7 @@ if cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -P \
 	dtc -@ -I dts -O dtb -o "$BAD/bad.dtbo" "$BAD/bad.pp.dts" >&2 &&
 	fdtoverlay -i "$ORIN" -o "$M" "$BAD/bad.dtbo" >&2; then
 	pinmux_state "$(path_of ups_pins)"
-	if printf '%s\n' "${ERRS[@]}" | grep -q "soc_gpio39_pn9"; then
+	if printf '%s\n' "${ERRS[@]}" | contains "soc_gpio39_pn9"; then
 		pass "$name"
 	else
 		fail "$name" "soc_gpio39_pn9 was not reported" "${ERRS[@]}"

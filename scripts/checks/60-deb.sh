@@ -54,7 +54,7 @@ for f in Kbuild Makefile dkms.conf $(cd "$R" && ls drivers/power/supply/*.[ch]);
 	cmp -s "$R/$f" "$S/$f" || errs+=("$S/$f missing or not the tree's")
 done
 grep -q "^PACKAGE_NAME=\"gpio-ups\"" "$S/dkms.conf" || errs+=("dkms.conf: no PACKAGE_NAME")
-dpkg-deb -f "$deb" Depends | grep -qw dkms || errs+=("Depends has no dkms: $(dpkg-deb -f "$deb" Depends)")
+dpkg-deb -f "$deb" Depends | contains -w dkms || errs+=("Depends has no dkms: $(dpkg-deb -f "$deb" Depends)")
 grep -q 'dkms' "$X/DEBIAN/postinst" || errs+=("postinst does not run DKMS")
 grep -q 'gpio-ups-overlays install' "$X/DEBIAN/postinst" || errs+=("postinst does not install the overlays")
 grep -q 'dkms' "$X/DEBIAN/prerm" || errs+=("prerm does not remove the module from DKMS")

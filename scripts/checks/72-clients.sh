@@ -37,7 +37,7 @@ all() { local n; for n in "${names[@]}"; do "$@" "$n" "${why:-}"; done; }
 pkgs=(upower dbus udev prometheus-node-exporter nut-server nut-client iproute2)
 guard='' missing=''
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | contains 'install ok installed' ||
 		missing=1
 done
 if [ -n "$missing" ] && [ "$(id -u)" -eq 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then

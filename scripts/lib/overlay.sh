@@ -102,7 +102,7 @@ validate() {
 		fail "$name" "$errs"
 		rc=1
 	elif ! printf '%s\n' "$out" | grep -A3 "^$dtb: /gpio-ups: matched on schema" |
-			grep -q 'schemas/power/supply/gpio-ups.yaml#'; then
+			contains 'schemas/power/supply/gpio-ups.yaml#'; then
 		fail "$name" "/gpio-ups did not match the gpio-ups schema"
 		rc=1
 	else

@@ -6,7 +6,7 @@
 need_pkgs() {
 	local missing=() p
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | contains 'install ok installed' ||
 			missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0

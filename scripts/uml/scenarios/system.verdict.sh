@@ -31,7 +31,7 @@ judge_glitch() {
 	[ -z "$ev" ] || printf '%s\n' "uevents during a $((deb / 2)) ms glitch:" "$ev"
 	grep -q 'policy=on-backup\|policy=shutdown' <<< "$(mark_line "$R" glitch-end)" &&
 		echo "policy_state after the glitch: $(mark_line "$R" glitch-end)"
-	awk -v a="$gs" -v b="$ge" '$1 >= a && $1 < b' "$R/poweroff-calls" 2>/dev/null | grep -q . &&
+	awk -v a="$gs" -v b="$ge" '$1 >= a && $1 < b' "$R/poweroff-calls" 2>/dev/null | contains . &&
 		echo "orderly_poweroff during the glitch"
 }
 judge_ride() {
@@ -41,11 +41,11 @@ judge_ride() {
 		echo "scenario did not run to its end (marks: $(tr '\n' ';' < "$R/marks" 2>/dev/null))"
 		return
 	fi
-	uevents "$R" "$rs" "$rm_" | is_loss | grep -q . ||
+	uevents "$R" "$rs" "$rm_" | is_loss | contains . ||
 		printf '%s\n' "no uevent reporting the loss of mains within the outage" "$(uevents "$R" "$rs" "$re")"
-	uevents "$R" "$rm_" "$re" | is_return | grep -q . ||
+	uevents "$R" "$rm_" "$re" | is_return | contains . ||
 		printf '%s\n' "no uevent reporting the return of mains" "$(uevents "$R" "$rs" "$re")"
-	awk -v b="$re" '$1 < b' "$R/poweroff-calls" 2>/dev/null | grep -q . &&
+	awk -v b="$re" '$1 < b' "$R/poweroff-calls" 2>/dev/null | contains . &&
 		echo "orderly_poweroff during an outage the store could ride through"
 }
 judge_long() {
