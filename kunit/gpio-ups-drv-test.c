@@ -529,6 +529,43 @@ static void drv_fallback_timer_without_adc(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
 }
 
+/*
+ * No ADC, but the store and the load declared (gpio-ups-test-gpio-store):
+ * the store, full, carries the load to the shutdown reserve in 887 ms on
+ * backup, so the fallback timer (600 s as declared) fires then.  A longer
+ * shutdown leaves no time at all.
+ */
+static void drv_fallback_from_declared_store(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio_store);
+	unsigned long t0;
+	unsigned int ms;
+
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
+	ms = jiffies_to_msecs(jiffies - t0);
+	/* 100 ms of power-fail debounce, then 887 ms on backup */
+	KUNIT_EXPECT_GE(test, ms, 900U);
+	KUNIT_EXPECT_LE(test, ms, 1400U);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "fallback_shutdown_ms", "600000"));
+}
+
+static void drv_fallback_declared_store_too_small(struct kunit *test)
+{
+	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio_store);
+	unsigned long t0;
+
+	/* 3.5 s with the margin: 11 J and more, above what the store holds */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "2000"), 4);
+	t0 = jiffies;
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
+	KUNIT_EXPECT_LE(test, jiffies_to_msecs(jiffies - t0), 500U);
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+}
+
 static void drv_sysfs_knobs(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
@@ -1617,6 +1654,8 @@ static struct kunit_case gpio_ups_drv_cases[] = {
 	KUNIT_CASE(drv_low_battery_level),
 	KUNIT_CASE(drv_low_battery_on_backup_commits),
 	KUNIT_CASE(drv_fallback_timer_without_adc),
+	KUNIT_CASE(drv_fallback_from_declared_store),
+	KUNIT_CASE(drv_fallback_declared_store_too_small),
 	KUNIT_CASE(drv_sysfs_knobs),
 	KUNIT_CASE(drv_unbind_mid_debounce),
 	KUNIT_CASE(drv_sys_off_asserts_shutdown),

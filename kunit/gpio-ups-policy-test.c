@@ -609,6 +609,80 @@ static void policy_fallback_power_unmeasured(struct kunit *test)
 }
 
 /*
+ * Trigger 6 with a declared store and load (gpio_ups_policy_cfg_nominal()):
+ * no later than the store, full, carries the load down to the reserve.
+ * 10 F from 5 V to 2.5 V (93.75 J) at 2 W: the reserve is 34 J
+ * (pt_reserve_mj()), reached after 29.9 s, before a 60 s fallback_ms.
+ */
+static void policy_fallback_declared_store(struct kunit *test)
+{
+	static const struct gpio_ups_store store = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = 10000000,
+		.voltage_max_uv = 5000000,
+		.voltage_min_uv = 2500000,
+		.efficiency_pct = 100,
+		.nominal_load_uw = 2000000,
+	};
+	struct gpio_ups_store none = store;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 ride_ms = div_u64((93750 - pt_reserve_mj(2000)) * 1000, 2000);
+
+	pt_cfg(&cfg);
+	cfg.fallback_ms = 60000;
+	gpio_ups_policy_cfg_nominal(&cfg, &store);
+	KUNIT_EXPECT_EQ(test, cfg.nominal_full_uj, 93750000ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), (u32)ride_ms);
+
+	/* no estimate (a board without ADC) */
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, c.p.backup_since_ms + ride_ms);
+	c.now = c.d.next_eval_ms;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_FALLBACK);
+
+	/*
+	 * A provisional load gets the grace period, but not beyond what the
+	 * store carries: with a 25 s shutdown the reserve is 79.4 J, reached
+	 * after 7175 ms, between fallback_ms and the grace period.
+	 */
+	cfg.fallback_ms = 5000;
+	cfg.shutdown_duration_ms = 25000;
+	ride_ms = div_u64((93750 - pt_reserve_at_mj(2000, 37500, 100)) * 1000,
+			  2000);
+	KUNIT_ASSERT_EQ(test, ride_ms, 7175ULL);
+	pt_init(&c, &cfg);
+	pt_est(&c, 90000, 100);
+	c.est.power_measured = false;
+	c.est.power_proven = false;
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, c.p.backup_since_ms + ride_ms);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), 5000U);
+
+	/* a store that cannot carry the shutdown at all: at once */
+	cfg.shutdown_duration_ms = 30000;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), 0U);
+	pt_init(&c, &cfg);
+	c.use_est = false;
+	pt_fail(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.commit_at, c.p.backup_since_ms);
+
+	/* a store without a declared load, or no store: fallback_ms */
+	none.nominal_load_uw = 0;
+	gpio_ups_policy_cfg_nominal(&cfg, &none);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), 5000U);
+	none = store;
+	none.type = GPIO_UPS_STORE_NONE;
+	gpio_ups_policy_cfg_nominal(&cfg, &none);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), 5000U);
+}
+
+/*
  * Dead reckoning after the last measured reading at t_lost of a drain at
  * pw_mw (a reading every TICK_MS): the base is the median of the last
  * three readings (the one at t_lost - TICK_MS), the load
@@ -1502,6 +1576,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_max_backup),
 	KUNIT_CASE(policy_fallback_no_estimate),
 	KUNIT_CASE(policy_fallback_power_unmeasured),
+	KUNIT_CASE(policy_fallback_declared_store),
 	KUNIT_CASE(policy_adc_fails_plenty),
 	KUNIT_CASE(policy_adc_fails_dead_reckoning),
 	KUNIT_CASE(policy_adc_one_error),

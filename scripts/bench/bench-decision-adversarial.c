@@ -61,6 +61,13 @@
  *                GPIO_UPS_EST_OVERVOLT_PCT) or 12 % (beyond it) above the
  *                voltage-max-design-microvolt the driver is told, with their
  *                declared capacitance: a maximum declared too low.
+ *   rail, load declared  the rail row with nominal-load-microwatt declared
+ *                at the running load P, as the user guide advises for a
+ *                board whose ADC may not see the store; (no rail) is its
+ *                reference: the same outages, the same declaration, an
+ *                ADC that reads the store.
+ *   rail: no ADC, declared  the rail: no ADC row with the store and
+ *                nominal-load-microwatt declared (the running load P).
  *
  * Policies: gpio-ups (shutdown-duration-ms and shutdown-load-percent 50 of
  * the host, the binding's defaults otherwise); fixed-2s (commits once the
@@ -153,6 +160,7 @@ struct row {
 	double load0, load1;	/* running load before / after, x P */
 	double soc0;		/* battery charge at the outage, 0: full */
 	bool no_current;	/* no current channel */
+	bool declared;		/* nominal-load-microwatt: the running load */
 	double min_outage_s;	/* count only longer outages */
 };
 
@@ -213,6 +221,12 @@ static const struct row rows[] = {
 	  ADC(ADC_ADS1015, 1), .vmax_x = 1.08 },
 	{ .name = "vmax +12%", .boards = B_CAPS,
 	  ADC(ADC_ADS1015, 1), .vmax_x = 1.12 },
+	{ .name = "rail, load declared", .boards = B_ALL,
+	  ADC(ADC_ADS1015, 1), FAULT(F_RAIL, 0), .declared = true },
+	{ .name = "  (no rail)", .boards = B_ALL,
+	  ADC(ADC_ADS1015, 1), .declared = true },
+	{ .name = "rail: no ADC, declared", .boards = B_ALL,
+	  ADC(ADC_NONE, 0), .declared = true },
 };
 
 #define ROW_LOST	10	/* rows[] index of lost@10s, then its reference */
@@ -440,9 +454,10 @@ static struct outcome run_case(const struct scen *c, enum pol pol)
 
 	/*
 	 * A battery without a current channel declares its load, as the
-	 * user guide asks (nominal-load-microwatt): the host's running load.
+	 * user guide asks (nominal-load-microwatt): the host's running load;
+	 * so do the rows that say so.
 	 */
-	if (r->no_current && b->kind == SIM_BATTERY)
+	if ((r->no_current && b->kind == SIM_BATTERY) || r->declared)
 		st.nominal_load_uw = (u32)llround(c->p_w * 1e6);
 	plant_init(&pl, c);
 	sim_plant_set_load(&pl, host_load, &h);

@@ -194,6 +194,9 @@ void drv_glue_init(struct drv_glue *g, const struct drv_glue_cfg *cfg,
 	g->emergency_at = GPIO_UPS_NEVER;
 	pcfg.sample_interval_ms = cfg->sample_ms;
 	gpio_ups_policy_init(&g->policy, &pcfg, pg, now_ms);
+	/* gpio_ups_init_store(): without ADC, a supercap's description only */
+	if (cfg->has_adc || cfg->store->type == GPIO_UPS_STORE_SUPERCAP)
+		gpio_ups_policy_cfg_nominal(&g->policy.cfg, cfg->store);
 	if (cfg->has_adc) {
 		gpio_ups_est_init(&g->est, cfg->store);
 		gpio_ups_est_mains_changed(&g->est, pg, now_ms);

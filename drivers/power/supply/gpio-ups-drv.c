@@ -1629,14 +1629,39 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	return 0;
 }
 
-/* Check the store description and start the estimator on it. */
-static int gpio_ups_init_estimator(struct gpio_ups *ups)
+/* Check the store description; the fallback timer takes in its load. */
+static int gpio_ups_init_store(struct gpio_ups *ups)
 {
+	struct gpio_ups_policy_cfg *cfg = &ups->policy.cfg;
 	int ret = gpio_ups_store_validate(&ups->store);
+	u32 fallback_ms;
 
 	if (ret)
 		return dev_err_probe(ups->dev, ret,
 				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
+	gpio_ups_policy_cfg_nominal(cfg, &ups->store);
+	fallback_ms = gpio_ups_policy_fallback_ms(cfg);
+	if (fallback_ms >= cfg->fallback_ms)
+		return 0;
+	if (fallback_ms)
+		dev_info(ups->dev,
+			 "fallback-shutdown-ms %u lowered to %u: the declared store, full, carries nominal-load-microwatt %u no longer before the shutdown reserve\n",
+			 cfg->fallback_ms, fallback_ms, cfg->nominal_load_uw);
+	else
+		dev_warn(ups->dev,
+			 "the declared store, full (%llu mJ), cannot carry a clean shutdown at nominal-load-microwatt %u (shutdown-duration-ms %u, shutdown-margin-percent %u): every outage without a measurement commits at once; check the store's description or shorten the shutdown\n",
+			 div_u64(cfg->nominal_full_uj, 1000), cfg->nominal_load_uw,
+			 cfg->shutdown_duration_ms, cfg->margin_pct);
+	return 0;
+}
+
+/* Check the store description and start the estimator on it. */
+static int gpio_ups_init_estimator(struct gpio_ups *ups)
+{
+	int ret = gpio_ups_init_store(ups);
+
+	if (ret)
+		return ret;
 	gpio_ups_est_init(&ups->estimator, &ups->store);
 	gpio_ups_est_mains_changed(&ups->estimator, gpio_ups_on_mains(ups),
 				   gpio_ups_now_ms());
@@ -1790,14 +1815,16 @@ static int gpio_ups_init_shutdown_line(struct gpio_ups *ups)
 
 /*
  * The store behind the ADC: a supercap is read from the node now, a
- * monitored-battery once the supply that reads it is registered.
+ * monitored-battery once the supply that reads it is registered.  On a
+ * board without ADC only a supercap's description is taken, for the
+ * fallback timer.
  */
 static int gpio_ups_parse_store(struct gpio_ups *ups)
 {
 	struct device *dev = ups->dev;
 	int ret;
 
-	if (ups->chan_voltage && device_property_present(dev, "capacitance-microfarads")) {
+	if (device_property_present(dev, "capacitance-microfarads")) {
 		if (device_property_present(dev, "monitored-battery"))
 			return dev_err_probe(dev, -EINVAL,
 					     "describe either capacitance-microfarads or monitored-battery, not both\n");
@@ -1985,7 +2012,8 @@ static int gpio_ups_init_node(struct gpio_ups *ups)
 		return ret;
 	/* a supercap's estimator is ready before the supplies can be read */
 	if (ups->store.type == GPIO_UPS_STORE_SUPERCAP) {
-		ret = gpio_ups_init_estimator(ups);
+		ret = ups->chan_voltage ? gpio_ups_init_estimator(ups) :
+					  gpio_ups_init_store(ups);
 		if (ret)
 			return ret;
 	}

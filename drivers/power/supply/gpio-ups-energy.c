@@ -956,7 +956,10 @@ static bool gpio_ups_fit_proves(const struct gpio_ups_estimator *estimator,
  * mean voltage), else the last measurement of the outage (window
  * restarting after a load step), else the nominal load.  A new
  * measurement is kept as the outage's last; a proven one (V * I, or a
- * slope that gpio_ups_fit_proves()) counts for its peak.
+ * slope that gpio_ups_fit_proves()) counts for its peak.  An unproven
+ * one never lowers the nominal load: a slope within the reading noise
+ * says nothing about a load the readings cannot see (a divider on the
+ * regulated rail), so the declared load stands until a load is proven.
  * Return: false when there is no load figure at all.
  */
 static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
@@ -998,6 +1001,8 @@ static bool gpio_ups_est_load_uw(struct gpio_ups_estimator *estimator,
 			estimator->priv.peak_load_uw =
 				max(estimator->priv.peak_load_uw, *p_uw);
 	}
+	if (*measured && !*proven)
+		*p_uw = max(*p_uw, store->nominal_load_uw);
 	return true;
 }
 

@@ -30,7 +30,8 @@
  *  6. no usable estimate: no estimate, no valid energy, no load power (a
  *     load of 0 W on backup is taken as no measurement), or the load power
  *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
- *     old: fallback_ms of backup time into the outage.  When a trusted
+ *     old: fallback_ms of backup time into the outage, or earlier when a
+ *     declared store and load say so (gpio_ups_policy_fallback_ms()).  When a trusted
  *     measurement existed earlier in this outage and then vanished or was
  *     found implausible, the energy is dead-reckoned from it instead, with
  *     no time limit; when the readings never measured the store (out of
@@ -390,6 +391,57 @@ u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg)
 	return min_t(u64, ms, U32_MAX);
 }
 
+/**
+ * gpio_ups_policy_cfg_nominal() - take in the declared store and load
+ * @cfg: knobs; nominal_load_uw and nominal_full_uj are filled in
+ * @store: the declared store (GPIO_UPS_STORE_NONE when none is described)
+ *	and its nominal_load_uw
+ *
+ * With both, what the store delivers from full at that load, less what
+ * its ESR burns, bounds the fallback timer (gpio_ups_policy_fallback_ms()).
+ */
+void gpio_ups_policy_cfg_nominal(struct gpio_ups_policy_cfg *cfg,
+				 const struct gpio_ups_store *store)
+{
+	cfg->nominal_load_uw = 0;
+	cfg->nominal_full_uj = 0;
+	if (store->type == GPIO_UPS_STORE_NONE || !store->nominal_load_uw)
+		return;
+	cfg->nominal_load_uw = store->nominal_load_uw;
+	cfg->nominal_full_uj =
+		gpio_ups_energy_full_at_load_uj(store, store->nominal_load_uw);
+}
+
+/* Backup time the declared store, full, carries its load to the reserve. */
+static u64 gpio_ups_nominal_ride_ms(const struct gpio_ups_policy_cfg *cfg)
+{
+	u32 interval = gpio_ups_policy_sample_interval_ms(cfg);
+
+	if (!cfg->nominal_load_uw)
+		return GPIO_UPS_NEVER;
+	return gpio_ups_ms_to(cfg->nominal_full_uj,
+			      gpio_ups_reserve_uj(cfg, cfg->nominal_load_uw,
+						  GPIO_UPS_POLICY_CONFIRM *
+						  interval),
+			      cfg->nominal_load_uw);
+}
+
+/**
+ * gpio_ups_policy_fallback_ms() - backup time after which trigger 6 fires
+ * @cfg: knobs
+ *
+ * fallback_ms, or less when a declared store and load
+ * (gpio_ups_policy_cfg_nominal()) say that the store, even full, reaches
+ * the reserve at that load sooner: the reserve rule (trigger 1) on the
+ * declared figures, for boards and outages without a measurement.
+ *
+ * Return: the time on backup, in milliseconds.
+ */
+u32 gpio_ups_policy_fallback_ms(const struct gpio_ups_policy_cfg *cfg)
+{
+	return min_t(u64, cfg->fallback_ms, gpio_ups_nominal_ride_ms(cfg));
+}
+
 static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)
 {
 	u64 cap = div_u64(mul_u32_u32(p->cfg.shutdown_duration_ms,
@@ -728,13 +780,16 @@ static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
 		return now;
 	}
 	if (!p->priv.had_measured) {
+		u64 limit_ms = cfg->fallback_ms;
+
 		*why = GPIO_UPS_REASON_FALLBACK;
 		/* a provisional (nominal) load gets the grace period */
 		if (power_ok)
-			return gpio_ups_backup_deadline(p,
-					max(cfg->fallback_ms,
-					    GPIO_UPS_POLICY_POWER_GRACE_MS));
-		return gpio_ups_backup_deadline(p, cfg->fallback_ms);
+			limit_ms = max_t(u64, limit_ms,
+					 GPIO_UPS_POLICY_POWER_GRACE_MS);
+		/* but no longer than the declared store carries that load */
+		return gpio_ups_backup_deadline(p,
+				min(limit_ms, gpio_ups_nominal_ride_ms(cfg)));
 	}
 	*why = GPIO_UPS_REASON_DEAD_RECKONING;
 	pw = gpio_ups_dr_power_uw(p);

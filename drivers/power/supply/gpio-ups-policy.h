@@ -140,6 +140,10 @@ enum gpio_ups_knob {
  * @hold_ms: the longest the UPS keeps power after the commit
  *	(shutdown-hold-ms), 0 = no limit; the emergency power-off is planned
  *	GPIO_UPS_POLICY_EMERGENCY_LEAD_MS before it ends
+ * @nominal_load_uw: the declared load (nominal-load-microwatt) of a
+ *	declared store, 0 = none; see gpio_ups_policy_cfg_nominal()
+ * @nominal_full_uj: what the declared store delivers from full at
+ *	@nominal_load_uw, 0 = unknown
  */
 struct gpio_ups_policy_cfg {
 	u32 auto_shutdown;
@@ -153,6 +157,8 @@ struct gpio_ups_policy_cfg {
 	u32 min_load_uw;
 	u32 sample_interval_ms;
 	u32 hold_ms;
+	u32 nominal_load_uw;
+	u64 nominal_full_uj;
 };
 
 /**
@@ -275,6 +281,9 @@ struct gpio_ups_shutdown_stats {
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg);
 u32 gpio_ups_policy_sample_interval_ms(const struct gpio_ups_policy_cfg *cfg);
 u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg);
+void gpio_ups_policy_cfg_nominal(struct gpio_ups_policy_cfg *cfg,
+				 const struct gpio_ups_store *store);
+u32 gpio_ups_policy_fallback_ms(const struct gpio_ups_policy_cfg *cfg);
 int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
 int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
 			u32 value);
