@@ -23,8 +23,9 @@
  *     above voltage_max_uv is rejected.  So is a reading whose energy moved
  *     since the last accepted one by more than the largest plausible load
  *     (GPIO_UPS_MAX_POWER_UW, the documented range) or charge can
- *     explain, plus a margin for the I * R step at that load and for noise
- *     (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
+ *     explain, plus a margin for the I * R step at that load (none between
+ *     battery readings with their current, both compensated for it) and
+ *     for noise (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
  *     rejections in a row that agree with one another, the estimator takes
  *     the new level as real and restarts (so it can never lock itself out).
  *   - Load power: from V * I (averaged over GPIO_UPS_EST_VI_AVG_MS) when a
@@ -390,14 +391,23 @@ static u64 gpio_ups_max_current_ua(const struct gpio_ups_store *store,
 				   max_t(u32, floor_uv, 1));
 }
 
-/* voltage margin for plausibility: I_max * R plus noise */
-static u32 gpio_ups_margin_uv(const struct gpio_ups_store *store, u32 v_uv)
+/*
+ * Voltage margin for plausibility: I_max * R plus noise.  Two battery
+ * readings with their currents are both looked up at V + I * R: no I * R
+ * step between them, noise only.
+ */
+static u32 gpio_ups_margin_uv(const struct gpio_ups_store *store,
+			      const struct gpio_ups_est_point *ref,
+			      const struct gpio_ups_est_point *pt)
 {
-	u64 ir = div_u64(gpio_ups_max_current_ua(store, v_uv) *
-			 gpio_ups_store_r_uohm(store), PPM);
+	u32 noise = store->voltage_max_uv / GPIO_UPS_EST_NOISE_MARGIN_DIV;
+	u64 ir;
 
-	return (u32)min_t(u64, ir, GPIO_UPS_MAX_VOLTAGE_UV) +
-	       store->voltage_max_uv / GPIO_UPS_EST_NOISE_MARGIN_DIV;
+	if (store->type == GPIO_UPS_STORE_BATTERY && ref->has_i && pt->has_i)
+		return noise;
+	ir = div_u64(gpio_ups_max_current_ua(store, ref->v_uv) *
+		     gpio_ups_store_r_uohm(store), PPM);
+	return (u32)min_t(u64, ir, GPIO_UPS_MAX_VOLTAGE_UV) + noise;
 }
 
 static void gpio_ups_win_reset(struct gpio_ups_estimator *estimator)
@@ -787,25 +797,21 @@ static u64 gpio_ups_load_current_ua(const struct gpio_ups_store *store,
 /*
  * Reading noise worth at v_uv: GPIO_UPS_EST_TOL_NOISE_UV plus
  * GPIO_UPS_EST_STEP_SIGMAS times the noise of the fit.  While the window
- * refills (after a switch: the ADC is the same), a reading without current
- * gets the noise the mains window measured on the steady store instead: a
- * divider makes one LSB worth more than GPIO_UPS_EST_TOL_NOISE_UV.  A
- * reading above full counts as full: its noise is measured below it.
+ * refills (after a switch: the ADC is the same), the noise the mains
+ * window measured on the steady store instead: a divider makes one LSB
+ * worth more than GPIO_UPS_EST_TOL_NOISE_UV.  A reading above full counts
+ * as full: its noise is measured below it.
  */
 static u64 gpio_ups_est_noise_uj(const struct gpio_ups_estimator *estimator,
-				 u32 v_uv, bool has_i)
+				 u32 v_uv)
 {
 	const struct gpio_ups_store *store = estimator->store;
 	u64 noise = gpio_ups_margin_uj(store, min(v_uv, store->voltage_max_uv),
 				       GPIO_UPS_EST_TOL_NOISE_UV, false);
 
-	if (gpio_ups_fit_ready(estimator))
-		return noise + GPIO_UPS_EST_STEP_SIGMAS *
-			       estimator->priv.fit.sigma_uj;
-	if (!has_i)
-		return noise + GPIO_UPS_EST_STEP_SIGMAS *
-			       estimator->priv.noise_uj;
-	return noise;
+	return noise + GPIO_UPS_EST_STEP_SIGMAS *
+		       (gpio_ups_fit_ready(estimator) ?
+			estimator->priv.fit.sigma_uj : estimator->priv.noise_uj);
 }
 
 /*
@@ -832,7 +838,7 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *estimator,
 	u32 top = min(pt->v_uv, store->voltage_max_uv), ocv;
 
 	if (store->type != GPIO_UPS_STORE_BATTERY || !pt->has_i)
-		return gpio_ups_est_noise_uj(estimator, pt->v_uv, pt->has_i) +
+		return gpio_ups_est_noise_uj(estimator, pt->v_uv) +
 		       gpio_ups_margin_uj(store, top, (u32)min_t(u64, ir, top),
 					  false);
 	i_now = gpio_ups_load_current_ua(store, pt->p_uw, pt->v_uv);
@@ -840,7 +846,7 @@ static u64 gpio_ups_est_tol_uj(const struct gpio_ups_estimator *estimator,
 			 GPIO_UPS_MAX_VOLTAGE_UV);
 	e_pk = gpio_ups_sample_energy_uj(store, ocv - (u32)min_t(u64, ir, ocv),
 					 true, (s32)min_t(u64, i_pk, S32_MAX));
-	return gpio_ups_est_noise_uj(estimator, ocv, true) +
+	return gpio_ups_est_noise_uj(estimator, ocv) +
 	       (pt->e_uj > e_pk ? pt->e_uj - e_pk : 0);
 }
 
@@ -1074,7 +1080,7 @@ static bool gpio_ups_plausible(const struct gpio_ups_estimator *estimator,
 {
 	const struct gpio_ups_store *store = estimator->store;
 	u64 dt = min_t(u64, pt->t_ms - ref->t_ms, 3600ULL * 1000);
-	u32 dv = gpio_ups_margin_uv(store, ref->v_uv);
+	u32 dv = gpio_ups_margin_uv(store, ref, pt);
 	/* uW * ms / 1000 = uJ; <= 5e7 * 3.6e6 */
 	u64 drain = div_u64((u64)GPIO_UPS_MAX_POWER_UW * dt, 1000);
 	u64 down = drain + gpio_ups_margin_uj(store, ref->v_uv, dv, false);
