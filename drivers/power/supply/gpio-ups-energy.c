@@ -25,9 +25,10 @@
  *     (GPIO_UPS_MAX_POWER_UW, the documented range) or charge can
  *     explain, plus a margin for the I * R step at that load (none between
  *     battery readings with their current, both compensated for it) and
- *     for noise (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After GPIO_UPS_EST_RESYNC_RUN such
- *     rejections in a row that agree with one another, the estimator takes
- *     the new level as real and restarts (so it can never lock itself out).
+ *     for noise (GPIO_UPS_EST_NOISE_MARGIN_DIV).  After
+ *     GPIO_UPS_EST_RESYNC_RUN such rejections in a row that agree with
+ *     one another, the estimator takes the new level as real and restarts
+ *     (so it can never lock itself out).
  *   - Load power: from V * I (averaged over GPIO_UPS_EST_VI_AVG_MS) when a
  *     current reading exists; otherwise minus the least-squares slope of
  *     energy over the window, once it holds GPIO_UPS_EST_MIN_FIT samples

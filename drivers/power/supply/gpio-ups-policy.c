@@ -31,12 +31,12 @@
  *     load of 0 W on backup is taken as no measurement), or the load power
  *     not measured by the time the outage is GPIO_UPS_POLICY_POWER_GRACE_MS
  *     old: fallback_ms of backup time into the outage, or earlier when a
- *     declared store and load say so (gpio_ups_policy_fallback_ms()).  When a trusted
- *     measurement existed earlier in this outage and then vanished or was
- *     found implausible, the energy is dead-reckoned from it instead, with
- *     no time limit; when the readings never measured the store (out of
- *     range, or never showing a drain), the policy commits at once.  The
- *     rules are gpio_ups_policy_unmeasured()'s.
+ *     declared store and load say so (gpio_ups_policy_fallback_ms()).
+ *     When a trusted measurement existed earlier in this outage and then
+ *     vanished or was found implausible, the energy is dead-reckoned from
+ *     it instead, with no time limit; when the readings never measured
+ *     the store (out of range, or never showing a drain), the policy
+ *     commits at once.  The rules are gpio_ups_policy_unmeasured()'s.
  *
  * Triggers 1, 3 and 4 come from ADC readings: each must hold on
  * GPIO_UPS_POLICY_CONFIRM of the last GPIO_UPS_POLICY_WINDOW readings
