@@ -353,10 +353,22 @@ static void battery_ocv_lookup(struct kunit *test)
 	/* outside the table: clamped */
 	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 4300000), 1000000U);
 	KUNIT_EXPECT_EQ(test, gpio_ups_ocv2cap_ppm(&li_ion, 2900000), 0U);
-	/* 10 Wh * 3600 * 0.9 = 32.4 kJ full, 57.5 % of it at 3.8 V */
+	/*
+	 * 10 Wh * 3600 * 0.9 = 32.4 kJ full, shared out by charge times the
+	 * voltage it comes at: from 3.0 V up, 10 % at 3.25 V, 30 % at 3.6 V,
+	 * 35 % at 3.8 V and 25 % at 4.05 V, 3.7475 in all (V * share).  Up to
+	 * 3.8 V: 0.325 + 1.08 + 17.5 % at 3.75 V = 2.06125, so
+	 * 32.4 kJ * 2.06125 / 3.7475 = 17821.081 J (57.5 % of the charge,
+	 * 55.0 % of the energy).
+	 */
 	KUNIT_EXPECT_EQ(test, gpio_ups_energy_full_uj(&li_ion), 32400000000ULL);
 	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 3800000),
-			18630000000ULL);
+			17821080720ULL);
+	/* the last 5 % of the charge, at 3.125 V: 32.4 kJ * 0.15625 / 3.7475 */
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 3250000),
+			1350900600ULL);
+	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 4200000),
+			32400000000ULL);
 	KUNIT_EXPECT_EQ(test, gpio_ups_energy_uj(&li_ion, 3000000), 0ULL);
 }
 
@@ -375,29 +387,30 @@ static void battery_ir_compensation(struct kunit *test)
 	est = gpio_ups_est_get(e);
 	KUNIT_ASSERT_TRUE(test, est->energy_valid);
 	/*
-	 * soc(3.8 V) = 57.5 %; the converter stops at 3.0 V terminal, i.e.
-	 * 3.1 V open-circuit: soc 10 % * 0.1 / 0.5 = 2 %; of what the cell
+	 * 17821.081 J at 3.8 V (battery_ocv_lookup); the converter stops at
+	 * 3.0 V terminal, i.e. 3.1 V open-circuit: 2 % of the charge at
+	 * 3.05 V, 32.4 kJ * 0.061 / 3.7475 = 527.392 J; of what the cell
 	 * gives, 3.7 / 3.8 reaches the converter:
-	 * 32.4 kJ * (0.575 - 0.02) * 3.7 / 3.8 = 17508.789 J
+	 * (17821.081 - 527.392) * 3.7 / 3.8 = 16838.592 J
 	 */
-	KUNIT_EXPECT_EQ(test, est->energy_uj, 17508789473ULL);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 16838592043ULL);
 	/* load: the converter gets 3.7 V * 1 A, passes on 90 % */
 	KUNIT_ASSERT_TRUE(test, est->power_valid);
 	KUNIT_EXPECT_TRUE(test, est->power_measured);
 	KUNIT_EXPECT_EQ(test, est->power_uw, 3330000U);
-	/* 17508.789 J / 3.33 W */
-	KUNIT_EXPECT_EQ(test, est->tte_s, 5257U);
-	/* 17508.789 / 32400 */
-	KUNIT_EXPECT_EQ(test, est->capacity_pct, 54U);
+	/* 16838.592 J / 3.33 W */
+	KUNIT_EXPECT_EQ(test, est->tte_s, 5056U);
+	/* 16838.592 / 32400 */
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 52U);
 
-	/* no current: the plain table, 57.5 % of 32.4 kJ at 3.8 V */
+	/* no current: the plain table, 17821.081 J at 3.8 V */
 	e = est_new(test, &li_ion);
 	s.voltage_uv = 3800000;
 	s.current_valid = false;
 	KUNIT_ASSERT_EQ(test, gpio_ups_est_update(e, &s), 0);
 	est = gpio_ups_est_get(e);
-	KUNIT_EXPECT_EQ(test, est->energy_uj, 18630000000ULL);
-	KUNIT_EXPECT_EQ(test, est->capacity_pct, 58U);
+	KUNIT_EXPECT_EQ(test, est->energy_uj, 17821080720ULL);
+	KUNIT_EXPECT_EQ(test, est->capacity_pct, 55U);
 }
 
 static void validate_rejects(struct kunit *test)

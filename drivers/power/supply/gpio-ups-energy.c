@@ -5,9 +5,12 @@
  * Energy model
  *   Supercapacitor: usable energy E(V) = 1/2 * C * (V^2 - Vmin^2) * eta,
  *   the energy the load receives until the converter cuts off at Vmin.
- *   Battery: E = energy_full_design * eta * (soc(V) - soc(Vmin)) /
- *   (100 % - soc(Vmin)), soc() interpolated in the open-circuit-voltage
- *   table as power_supply_batinfo_ocv2cap() does (in parts per million).
+ *   Battery: E = energy_full_design * eta * W(V) / W(full), with W(V) the
+ *   charge from Vmin up to V times the voltage it comes at, along the
+ *   open-circuit-voltage table (soc() interpolated in it as
+ *   power_supply_batinfo_ocv2cap() does, in parts per million): the last
+ *   percent of charge, near the cut-off, holds less energy than one near
+ *   full.
  *   When the store current I is known, the reading is compensated for the
  *   I * R drop (V_oc = V + I * R); for a supercapacitor the cut-off is then
  *   also raised to Vmin + I * R, since the converter stops on the terminal
@@ -218,18 +221,49 @@ static u64 gpio_ups_bat_full_uj(const struct gpio_ups_store *store)
 		       store->efficiency_pct, 100);
 }
 
+/*
+ * What the cell gives from the cut-off up to ocv_uv: the charge between
+ * them times the voltage it comes at, along the OCV table (linear in
+ * charge between its points, so each stretch counts at its mean
+ * voltage).  In ppm of the charge times uV: < 1e6 * 6e7 in all.
+ */
+static u64 gpio_ups_bat_work(const struct gpio_ups_store *store, u32 ocv_uv)
+{
+	const struct gpio_ups_ocv_point *o = store->ocv;
+	int i = min_t(int, store->ocv_points, GPIO_UPS_OCV_MAX_POINTS);
+	u32 v_lo = store->voltage_min_uv, v, s;
+	u32 s_lo = gpio_ups_ocv2cap_ppm(store, v_lo);
+	u64 work = 0;
+
+	/* the points from the lowest voltage up, then ocv_uv itself */
+	while (v_lo < ocv_uv) {
+		v = --i >= 0 ? min(o[i].ocv_uv, ocv_uv) : ocv_uv;
+		if (v <= v_lo)
+			continue;
+		s = gpio_ups_ocv2cap_ppm(store, v);
+		if (s > s_lo)
+			work += (u64)(s - s_lo) * (((u64)v + v_lo) / 2);
+		v_lo = v;
+		s_lo = max(s, s_lo);
+	}
+	return work;
+}
+
+/*
+ * Usable energy at an open-circuit voltage: energy_full_design (times the
+ * efficiency) shared out along the OCV curve by gpio_ups_bat_work().  The
+ * last percent of charge, at 3.2 V, is worth less than one at 4.1 V.
+ */
 static u64 gpio_ups_bat_energy_uj(const struct gpio_ups_store *store,
 				  u32 ocv_uv)
 {
-	u32 soc = gpio_ups_ocv2cap_ppm(store, ocv_uv);
-	u32 soc_min = gpio_ups_ocv2cap_ppm(store, store->voltage_min_uv);
+	u64 full = gpio_ups_bat_work(store, U32_MAX);
 
-	if (ocv_uv <= store->voltage_min_uv || soc <= soc_min)
+	if (!full || ocv_uv <= store->voltage_min_uv)
 		return 0;
-	if (soc_min >= PPM)
-		return 0;
-	return mul_u64_u64_div_u64(gpio_ups_bat_full_uj(store), soc - soc_min,
-				   PPM - soc_min);
+	return mul_u64_u64_div_u64(gpio_ups_bat_full_uj(store),
+				   min(gpio_ups_bat_work(store, ocv_uv), full),
+				   full);
 }
 
 /**
