@@ -531,7 +531,7 @@ static void drv_fallback_timer_without_adc(struct kunit *test)
 
 /*
  * No ADC, but the store and the load declared (gpio-ups-test-gpio-store):
- * the store, full, carries the load to the shutdown reserve in 887 ms on
+ * the store, full, carries the load to the shutdown reserve in 987 ms on
  * backup, so the fallback timer (600 s as declared) fires then.  A longer
  * shutdown leaves no time at all.
  */
@@ -545,7 +545,7 @@ static void drv_fallback_from_declared_store(struct kunit *test)
 	set_line(test, ctx, PG_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
 	ms = jiffies_to_msecs(jiffies - t0);
-	/* 100 ms of power-fail debounce, then 887 ms on backup */
+	/* 100 ms of power-fail debounce, then 987 ms on backup */
 	KUNIT_EXPECT_GE(test, ms, 900U);
 	KUNIT_EXPECT_LE(test, ms, 1400U);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));

@@ -1048,6 +1048,35 @@ static void fit_large_window_no_overflow(struct kunit *test)
 }
 
 /*
+ * Three minutes on mains, a reading a second from the full store (its
+ * noise measured there), then mains fails at T0_MS.
+ */
+static void settle_then_fail(struct gpio_ups_estimator *e, struct plant *pl)
+{
+	u64 t;
+
+	pl->e0_uj = gpio_ups_energy_full_uj(pl->store);
+	pl->t0_ms = T0_MS;
+	for (t = T0_MS - 180000; t < T0_MS; t += 1000)
+		feed(e, t, true, plant_read_uv(pl, T0_MS));
+	gpio_ups_est_mains_changed(e, false, T0_MS);
+}
+
+/* Readings every TICK_MS from T0_MS until the load is proven; time taken. */
+static u64 run_until_proven(struct gpio_ups_estimator *e, struct plant *pl)
+{
+	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
+	u64 t;
+
+	for (t = T0_MS + TICK_MS; t <= T0_MS + 5000; t += TICK_MS) {
+		feed(e, t, false, plant_read_uv(pl, t));
+		if (est->power_proven)
+			break;
+	}
+	return t - T0_MS;
+}
+
+/*
  * A reading that does not follow the store (the regulated rail through a
  * divider): flat, 2 LSB of noise.  On backup its window shows slopes of a
  * few hundred milliwatts: published as measured, never proven.  The noise
@@ -1066,12 +1095,7 @@ static void noise_slope_not_proven(struct kunit *test)
 	unsigned int measured = 0, proven = 0;
 	u64 t;
 
-	pl.e0_uj = gpio_ups_energy_full_uj(pl.store);
-	pl.t0_ms = T0_MS;
-	/* three minutes on mains, a reading a second, the store full */
-	for (t = T0_MS - 180000; t < T0_MS; t += 1000)
-		feed(e, t, true, plant_read_uv(&pl, T0_MS));
-	gpio_ups_est_mains_changed(e, false, T0_MS);
+	settle_then_fail(e, &pl);
 	feed(e, T0_MS + TICK_MS, false, plant_read_uv(&pl, T0_MS));
 	KUNIT_EXPECT_GT(test, est->tol_uj, mv4_uj + mv4_uj / 2);
 	for (t = T0_MS + 2 * TICK_MS; t <= T0_MS + 10000; t += TICK_MS) {
@@ -1091,16 +1115,12 @@ static void drain_proven_quickly(struct kunit *test)
 			    .rng = 0x1234567 };
 	struct gpio_ups_estimator *e = est_new(test, pl.store);
 	const struct gpio_ups_estimate *est = gpio_ups_est_get(e);
-	u64 t;
+	u64 ms;
 
 	start_outage(e, &pl);
-	for (t = T0_MS + TICK_MS; t <= T0_MS + 5000; t += TICK_MS) {
-		feed(e, t, false, plant_read_uv(&pl, t));
-		if (est->power_proven)
-			break;
-	}
+	ms = run_until_proven(e, &pl);
 	KUNIT_EXPECT_TRUE(test, est->power_proven);
-	KUNIT_EXPECT_LE(test, t - T0_MS, 1000ULL);
+	KUNIT_EXPECT_LE(test, ms, 1000ULL);
 	EXPECT_WITHIN_PCT(test, est->power_uw, P_HALF_A_UW, 25);
 }
 
@@ -1125,11 +1145,7 @@ static void unproven_slope_keeps_nominal(struct kunit *test)
 	store.nominal_load_uw = 8000000;
 	e = est_new(test, &store);
 	est = gpio_ups_est_get(e);
-	pl.e0_uj = gpio_ups_energy_full_uj(&store);
-	pl.t0_ms = T0_MS;
-	for (t = T0_MS - 180000; t < T0_MS; t += 1000)
-		feed(e, t, true, plant_read_uv(&pl, T0_MS));
-	gpio_ups_est_mains_changed(e, false, T0_MS);
+	settle_then_fail(e, &pl);
 	for (t = T0_MS + TICK_MS; t <= T0_MS + 10000; t += TICK_MS) {
 		feed(e, t, false, plant_read_uv(&pl, T0_MS));
 		KUNIT_ASSERT_TRUE(test, est->power_valid);
@@ -1147,11 +1163,7 @@ static void unproven_slope_keeps_nominal(struct kunit *test)
 	est = gpio_ups_est_get(e);
 	pl.p_uw = P_HALF_A_UW;
 	start_outage(e, &pl);
-	for (t = T0_MS + TICK_MS; t <= T0_MS + 5000; t += TICK_MS) {
-		feed(e, t, false, plant_read_uv(&pl, t));
-		if (est->power_proven)
-			break;
-	}
+	run_until_proven(e, &pl);
 	KUNIT_ASSERT_TRUE(test, est->power_proven);
 	EXPECT_WITHIN_PCT(test, est->power_uw, P_HALF_A_UW, 25);
 }

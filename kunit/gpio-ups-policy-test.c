@@ -611,8 +611,8 @@ static void policy_fallback_power_unmeasured(struct kunit *test)
 /*
  * Trigger 6 with a declared store and load (gpio_ups_policy_cfg_nominal()):
  * no later than the store, full, carries the load down to the reserve.
- * 10 F from 5 V to 2.5 V (93.75 J) at 2 W: the reserve is 34 J
- * (pt_reserve_mj()), reached after 29.9 s, before a 60 s fallback_ms.
+ * 10 F from 5 V to 2.5 V (93.75 J) at 2 W: the reserve is 34.4 J
+ * (pt_reserve_mj()), reached after 29.7 s, before a 60 s fallback_ms.
  */
 static void policy_fallback_declared_store(struct kunit *test)
 {

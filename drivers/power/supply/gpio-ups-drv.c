@@ -437,7 +437,8 @@ static void gpio_ups_track_locked(struct gpio_ups *ups, u64 now_ms)
 	if (!on_mains && est && est->power_valid && est->power_measured &&
 	    !ups->policy.untrusted)
 		ups->health_load_uw = max(est->power_uw, est->power_avg_uw);
-	if (!on_mains || !est)
+	/* a store declared without ADC: its health at the declared load */
+	if (!on_mains || (!est && !ups->store.nominal_load_uw))
 		return;
 	gpio_ups_health_check(&ups->store, &ups->policy.cfg,
 			      ups->health_load_uw ? ups->health_load_uw :
@@ -1640,18 +1641,12 @@ static int gpio_ups_init_store(struct gpio_ups *ups)
 		return dev_err_probe(ups->dev, ret,
 				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
 	gpio_ups_policy_cfg_nominal(cfg, &ups->store);
+	/* a store too small for the load at all: the health check says so */
 	fallback_ms = gpio_ups_policy_fallback_ms(cfg);
-	if (fallback_ms >= cfg->fallback_ms)
-		return 0;
-	if (fallback_ms)
+	if (fallback_ms && fallback_ms < cfg->fallback_ms)
 		dev_info(ups->dev,
 			 "fallback-shutdown-ms %u lowered to %u: the declared store, full, carries nominal-load-microwatt %u no longer before the shutdown reserve\n",
 			 cfg->fallback_ms, fallback_ms, cfg->nominal_load_uw);
-	else
-		dev_warn(ups->dev,
-			 "the declared store, full (%llu mJ), cannot carry a clean shutdown at nominal-load-microwatt %u (shutdown-duration-ms %u, shutdown-margin-percent %u): every outage without a measurement commits at once; check the store's description or shorten the shutdown\n",
-			 div_u64(cfg->nominal_full_uj, 1000), cfg->nominal_load_uw,
-			 cfg->shutdown_duration_ms, cfg->margin_pct);
 	return 0;
 }
 
