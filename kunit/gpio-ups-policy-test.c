@@ -683,6 +683,41 @@ static void policy_fallback_declared_store(struct kunit *test)
 }
 
 /*
+ * The highest load a fallback_ms leaves a clean shutdown for, on the store
+ * of policy_fallback_declared_store(): 2 W reach the reserve after 29.7 s,
+ * so 29 s of fallback carry a little more than 2 W, and 30 s a little
+ * less.  At that load the bound does not lower fallback_ms; 1 mW more does.
+ */
+static void policy_fallback_load(struct kunit *test)
+{
+	struct gpio_ups_store store = {
+		.type = GPIO_UPS_STORE_SUPERCAP,
+		.capacitance_uf = 10000000,
+		.voltage_max_uv = 5000000,
+		.voltage_min_uv = 2500000,
+		.efficiency_pct = 100,
+	};
+	struct gpio_ups_policy_cfg cfg;
+	u32 load_uw;
+
+	pt_cfg(&cfg);
+	cfg.fallback_ms = 29000;
+	load_uw = gpio_ups_policy_fallback_load_uw(&cfg, &store);
+	KUNIT_EXPECT_GT(test, load_uw, 2000000U);
+	KUNIT_EXPECT_LT(test, load_uw, 2100000U);
+	store.nominal_load_uw = load_uw;
+	gpio_ups_policy_cfg_nominal(&cfg, &store);
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_ms(&cfg), 29000U);
+	store.nominal_load_uw = load_uw + 1000;
+	gpio_ups_policy_cfg_nominal(&cfg, &store);
+	KUNIT_EXPECT_LT(test, gpio_ups_policy_fallback_ms(&cfg), 29000U);
+
+	cfg.fallback_ms = 30000;
+	KUNIT_EXPECT_LT(test, gpio_ups_policy_fallback_load_uw(&cfg, &store),
+			2000000U);
+}
+
+/*
  * Dead reckoning after the last measured reading at t_lost of a drain at
  * pw_mw (a reading every TICK_MS): the base is the median of the last
  * three readings (the one at t_lost - TICK_MS), the load
@@ -1184,7 +1219,7 @@ static void policy_init_on_backup(struct kunit *test)
 	struct gpio_ups_policy_cfg cfg;
 	struct gpio_ups_policy p;
 	struct gpio_ups_decision d;
-	struct gpio_ups_policy_input in = { .now_ms = 5000 };
+	struct gpio_ups_policy_input in = { .now_ms = 2000 };
 
 	pt_cfg(&cfg);
 	gpio_ups_policy_init(&p, &cfg, false, 1000);
@@ -1209,6 +1244,7 @@ static void policy_flapping_mains_no_adc(struct kunit *test)
 	u64 t_fail;
 
 	pt_cfg(&cfg);
+	cfg.fallback_ms = 5000;
 	pt_init(&c, &cfg);
 	c.use_est = false;
 	pt_fail(&c);
@@ -1577,6 +1613,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_fallback_no_estimate),
 	KUNIT_CASE(policy_fallback_power_unmeasured),
 	KUNIT_CASE(policy_fallback_declared_store),
+	KUNIT_CASE(policy_fallback_load),
 	KUNIT_CASE(policy_adc_fails_plenty),
 	KUNIT_CASE(policy_adc_fails_dead_reckoning),
 	KUNIT_CASE(policy_adc_one_error),

@@ -20,8 +20,8 @@
  * after the outage length (or never); the host runs at its load until a
  * policy commits, then at half the load it ran at (the host's shutdown
  * load, as in bench-decision.c) for the shutdown duration, then is off.
- * Loads 0.6, 2.5, 4, 8 W; shutdown 25 s; outages 3, 8, 15, 20, 30, 45, 60,
- * 90, 120, 180, 300, 600 s and forever; one noise seed per case.
+ * Loads 0.6, 2.5, 4, 8 W; shutdown 25 s; outages 3, 5, 8, 15, 20, 30, 45,
+ * 60, 90, 120, 180, 300, 600 s and forever; one noise seed per case.
  *
  * Rows (struct row below; "@10s" = 10 s into the outage):
  *   flap W/T ADC|GPIO  mains flapping: within the outage mains comes back
@@ -50,8 +50,8 @@
  *                P/4 (down) 10 s into the outage.
  *   lost@10s +20%@20s, x2@20s  the ADC is lost 10 s into the outage (as
  *                lost@10s) and the running load rises 10 s later, by 20 %
- *                (within the dead-reckoning margin,
- *                GPIO_UPS_POLICY_DR_LOAD_PCT) or to twice (beyond it).
+ *                or to twice, both within the dead-reckoning margin
+ *                (GPIO_UPS_POLICY_DR_LOAD_PCT, 250 %).
  *   rail: no ADC  the rail row's reference: the same outages on the
  *                boards without ADC (power-good line only), what the
  *                driver falls back to when readings never measured the
@@ -234,7 +234,7 @@ static const struct row rows[] = {
 static const double loads_w[] = { 0.6, 2.5, 4.0, 8.0 };
 static const double durations_s[] = { 25 };
 static const double outages_s[] = {
-	3, 8, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, FOREVER,
+	3, 5, 8, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, FOREVER,
 };
 
 /* One outage: a row on a board at a load, shutdown duration and length. */

@@ -17,7 +17,7 @@
  *   gpio-ups     this driver, configured as the user guide says: the
  *                host's shutdown-duration-ms and shutdown-load-percent (50,
  *                the host's shutdown load), the binding's defaults for the
- *                rest (margin 150 %, fallback 5 s).
+ *                rest (margin 150 %, fallback 3 s).
  *   gpio-ups/m100  the same with shutdown-margin-percent 100 (the lowest
  *                the binding allows), to show what the margin costs.
  *   gpio-ups/l100  the same with shutdown-load-percent left at its default

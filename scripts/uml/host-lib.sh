@@ -201,7 +201,7 @@ scn_verdicts() {
 # ---- the outage on a board overlay of dts/ (scenarios/board-*.verdict.sh) ----
 # board_wait_s DTB: how long the outage scenario waits for the commit
 board_wait_s() {
-	local w=$(( $(ups_prop "$1" fallback-shutdown-ms 5000) / 1000 + 40 ))
+	local w=$(( $(ups_prop "$1" fallback-shutdown-ms 3000) / 1000 + 40 ))
 	[ "$w" -le 100 ] || w=100
 	echo "$w"
 }

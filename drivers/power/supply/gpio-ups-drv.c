@@ -1641,6 +1641,12 @@ static int gpio_ups_init_store(struct gpio_ups *ups)
 		return dev_err_probe(ups->dev, ret,
 				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
 	gpio_ups_policy_cfg_nominal(cfg, &ups->store);
+	if (ups->store.type != GPIO_UPS_STORE_NONE && !cfg->nominal_load_uw &&
+	    cfg->fallback_ms)
+		dev_info(ups->dev,
+			 "fallback-shutdown-ms %u leaves the declared store a clean shutdown up to a load of %u mW; above that, declare nominal-load-microwatt\n",
+			 cfg->fallback_ms,
+			 gpio_ups_policy_fallback_load_uw(cfg, &ups->store) / 1000);
 	/* a store too small for the load at all: the health check says so */
 	fallback_ms = gpio_ups_policy_fallback_ms(cfg);
 	if (fallback_ms && fallback_ms < cfg->fallback_ms)

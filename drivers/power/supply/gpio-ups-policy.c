@@ -119,7 +119,7 @@ static const struct gpio_ups_knob_desc gpio_ups_knobs[GPIO_UPS_KNOB_COUNT] = {
  * @cfg: knobs to fill
  *
  * auto_shutdown on, shutdown_duration_ms 20000, margin_pct 150,
- * shutdown_load_pct 100, fallback_ms 5000, min_load_uw 100000,
+ * shutdown_load_pct 100, fallback_ms 3000, min_load_uw 100000,
  * sample_interval_ms 100, optional triggers off.
  */
 void gpio_ups_policy_cfg_defaults(struct gpio_ups_policy_cfg *cfg)
@@ -412,18 +412,25 @@ void gpio_ups_policy_cfg_nominal(struct gpio_ups_policy_cfg *cfg,
 		gpio_ups_energy_full_at_load_uj(store, store->nominal_load_uw);
 }
 
-/* Backup time the declared store, full, carries its load to the reserve. */
-static u64 gpio_ups_nominal_ride_ms(const struct gpio_ups_policy_cfg *cfg)
+/* Backup time full_uj at load_uw lasts down to the reserve at that load. */
+static u64 gpio_ups_ride_ms(const struct gpio_ups_policy_cfg *cfg,
+			    u64 full_uj, u32 load_uw)
 {
 	u32 interval = gpio_ups_policy_sample_interval_ms(cfg);
 
-	if (!cfg->nominal_load_uw)
-		return GPIO_UPS_NEVER;
-	return gpio_ups_ms_to(cfg->nominal_full_uj,
-			      gpio_ups_reserve_uj(cfg, cfg->nominal_load_uw,
+	return gpio_ups_ms_to(full_uj,
+			      gpio_ups_reserve_uj(cfg, load_uw,
 						  GPIO_UPS_POLICY_CONFIRM *
 						  interval),
-			      cfg->nominal_load_uw);
+			      load_uw);
+}
+
+/* Backup time the declared store, full, carries its load to the reserve. */
+static u64 gpio_ups_nominal_ride_ms(const struct gpio_ups_policy_cfg *cfg)
+{
+	if (!cfg->nominal_load_uw)
+		return GPIO_UPS_NEVER;
+	return gpio_ups_ride_ms(cfg, cfg->nominal_full_uj, cfg->nominal_load_uw);
 }
 
 /**
@@ -440,6 +447,38 @@ static u64 gpio_ups_nominal_ride_ms(const struct gpio_ups_policy_cfg *cfg)
 u32 gpio_ups_policy_fallback_ms(const struct gpio_ups_policy_cfg *cfg)
 {
 	return min_t(u64, cfg->fallback_ms, gpio_ups_nominal_ride_ms(cfg));
+}
+
+/**
+ * gpio_ups_policy_fallback_load_uw() - highest load the fallback timer
+ *	leaves a clean shutdown for
+ * @cfg: knobs (fallback_ms and those of the reserve)
+ * @store: the declared store
+ *
+ * The bound of gpio_ups_policy_fallback_ms() read the other way round:
+ * the highest load, to 1 mW, at which the store, full, still holds the
+ * shutdown reserve after fallback_ms on backup.  What the probe tells a
+ * user who has not declared nominal-load-microwatt.
+ *
+ * Return: the load in uW; 0 when not even 1 mW fits; close to
+ * GPIO_UPS_MAX_POWER_UW when every load fits.
+ */
+u32 gpio_ups_policy_fallback_load_uw(const struct gpio_ups_policy_cfg *cfg,
+				     const struct gpio_ups_store *store)
+{
+	u32 lo = 0, hi = GPIO_UPS_MAX_POWER_UW, mid;
+	u64 full_uj;
+
+	/* the ride falls as the load rises: full less ESR, reserve up */
+	while (hi - lo > 1000) {
+		mid = lo + (hi - lo) / 2;
+		full_uj = gpio_ups_energy_full_at_load_uj(store, mid);
+		if (gpio_ups_ride_ms(cfg, full_uj, mid) >= cfg->fallback_ms)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static u64 gpio_ups_emergency_cap(const struct gpio_ups_policy *p)

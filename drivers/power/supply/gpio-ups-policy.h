@@ -58,7 +58,7 @@
 #define GPIO_UPS_POLICY_CONFIRM			2U
 #define GPIO_UPS_POLICY_WINDOW			3U
 #define GPIO_UPS_POLICY_SD_MEASURE_MS		1000U
-#define GPIO_UPS_POLICY_DR_LOAD_PCT		125U
+#define GPIO_UPS_POLICY_DR_LOAD_PCT		250U
 #define GPIO_UPS_POLICY_FLOOR_PCT		20U
 #define GPIO_UPS_POLICY_SUSPECT_RUN		3U
 #define GPIO_UPS_POLICY_NET_MIN_MS		2000U
@@ -67,7 +67,7 @@
 #define GPIO_UPS_DEF_SHUTDOWN_DURATION_MS	20000U
 #define GPIO_UPS_DEF_MARGIN_PCT			150U
 #define GPIO_UPS_DEF_SHUTDOWN_LOAD_PCT		100U
-#define GPIO_UPS_DEF_FALLBACK_MS		5000U
+#define GPIO_UPS_DEF_FALLBACK_MS		3000U
 #define GPIO_UPS_DEF_SAMPLE_INTERVAL_MS		100U
 #define GPIO_UPS_DEF_MIN_LOAD_UW		100000U
 
@@ -284,6 +284,8 @@ u32 gpio_ups_policy_budget_ms(const struct gpio_ups_policy_cfg *cfg);
 void gpio_ups_policy_cfg_nominal(struct gpio_ups_policy_cfg *cfg,
 				 const struct gpio_ups_store *store);
 u32 gpio_ups_policy_fallback_ms(const struct gpio_ups_policy_cfg *cfg);
+u32 gpio_ups_policy_fallback_load_uw(const struct gpio_ups_policy_cfg *cfg,
+				     const struct gpio_ups_store *store);
 int gpio_ups_policy_knob_check(enum gpio_ups_knob knob, u32 value);
 int gpio_ups_policy_set(struct gpio_ups_policy *p, enum gpio_ups_knob knob,
 			u32 value);

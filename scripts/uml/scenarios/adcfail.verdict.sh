@@ -13,7 +13,7 @@ scn_boot() {
 }
 scn_judge() {
 	local R=$1 fb commit_ms
-	fb=$(ups_prop "$R.dtb" fallback-shutdown-ms 5000)
+	fb=$(ups_prop "$R.dtb" fallback-shutdown-ms 3000)
 	commit_after "$R" adcfail "within 45 s of the ADC failure" || return
 	[ "$commit_ms" -ge 300 ] || echo "committed ${commit_ms} ms after the ADC failed: on the first bad reading"
 	grep -q 'shutdown committed (dead-reckoning)' "$R/console.log" ||

@@ -21,7 +21,7 @@ scn_judge() {
 	grep -q 'no ADC (GPIO only)' "$R/console.log" 2>/dev/null ||
 		echo "the driver did not bind as a GPIO-only UPS: $(grep -m1 'gpio-ups.*ups:' "$R/console.log")"
 	outage_judge "$R"
-	fb=$(ups_prop "$R.dtb" fallback-shutdown-ms 5000)
+	fb=$(ups_prop "$R.dtb" fallback-shutdown-ms 3000)
 	os=$(mark_t "$R" outage-start)
 	call=$(head -n1 "$R/poweroff-calls" 2>/dev/null)
 	if [ -n "$os" ] && [ -n "$call" ]; then
