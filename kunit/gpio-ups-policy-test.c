@@ -783,6 +783,39 @@ static void policy_adc_fails_plenty(struct kunit *test)
 }
 
 /*
+ * The ADC is lost at 0.5 W and the host's load then doubles (nothing
+ * measures it): dead reckoning must still commit while the store holds
+ * the reserve at the real load.  80 J left at the loss, 1 W from then on:
+ * with a 125 % margin the reckoning (625 mW) reached its reserve after
+ * 111 s, 31 J after the store ran dry.
+ */
+static void policy_adc_lost_load_doubles(struct kunit *test)
+{
+	const u32 pw = 500;
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_lost, e_lost, used_uj;
+	unsigned int n;
+
+	pt_cfg(&cfg);
+	pt_outage(&c, &cfg, 90000, pw);
+	pt_drain(&c, pw, 20000);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	t_lost = c.now;
+	e_lost = c.est.energy_uj;
+	c.use_est = false;
+	for (n = 0; n < 1000 && !c.commits; n++) {
+		c.now = max(c.now + TICK_MS, min(c.d.next_eval_ms, c.now + 1000));
+		pt_step(&c);
+	}
+	KUNIT_ASSERT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+	used_uj = (c.commit_at - t_lost) * 2 * pw;
+	KUNIT_ASSERT_LT(test, used_uj, e_lost);
+	KUNIT_EXPECT_GE(test, e_lost - used_uj, pt_reserve_mj(2 * pw) * 1000);
+}
+
+/*
  * The ADC fails when the energy is close to the reserve: dead reckoning
  * commits within the lookahead; the emergency power-off is planned from the
  * dead-reckoned energy at the running load, capped at the hang limit.
@@ -1615,6 +1648,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_fallback_declared_store),
 	KUNIT_CASE(policy_fallback_load),
 	KUNIT_CASE(policy_adc_fails_plenty),
+	KUNIT_CASE(policy_adc_lost_load_doubles),
 	KUNIT_CASE(policy_adc_fails_dead_reckoning),
 	KUNIT_CASE(policy_adc_one_error),
 	KUNIT_CASE(policy_one_bad_reading),
