@@ -715,6 +715,13 @@ static void policy_fallback_load(struct kunit *test)
 	cfg.fallback_ms = 30000;
 	KUNIT_EXPECT_LT(test, gpio_ups_policy_fallback_load_uw(&cfg, &store),
 			2000000U);
+	/* no fallback: every load fits; longer than 1 mW rides: none does */
+	cfg.fallback_ms = 0;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_load_uw(&cfg, &store),
+			GPIO_UPS_MAX_POWER_UW);
+	cfg.fallback_ms = U32_MAX;
+	KUNIT_EXPECT_EQ(test, gpio_ups_policy_fallback_load_uw(&cfg, &store),
+			0U);
 }
 
 /*
@@ -783,6 +790,54 @@ static void policy_adc_fails_plenty(struct kunit *test)
 }
 
 /*
+ * A reading that is late or rejected is not a lost ADC.  31 J left at
+ * 1 W: above the reserve of the load last measured (17 J), below that of
+ * the dead-reckoning load (2.5 W: 43 J).  A step without a new reading
+ * does not commit; readings missing for GPIO_UPS_POLICY_LOST_SAMPLES
+ * intervals are lost, and dead reckoning commits then.
+ */
+static void policy_late_reading_not_lost(struct kunit *test)
+{
+	struct gpio_ups_policy_cfg cfg;
+	struct pt_ctx c;
+	u64 t_last, lost_at;
+
+	pt_cfg(&cfg);
+	pt_outage(&c, &cfg, 32000, 1000);
+	pt_drain(&c, 1000, 1000);
+	KUNIT_ASSERT_EQ(test, c.commits, 0U);
+	KUNIT_ASSERT_GT(test, c.est.energy_uj, pt_reserve_mj(1000) * 1000);
+	KUNIT_ASSERT_LT(test, c.est.energy_uj,
+			pt_reserve_mj(1000 * GPIO_UPS_POLICY_DR_LOAD_PCT / 100) *
+			1000);
+	t_last = c.now;
+	lost_at = t_last + GPIO_UPS_POLICY_LOST_SAMPLES * TICK_MS;
+
+	/* the same reading handed in again */
+	c.now += TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	KUNIT_EXPECT_EQ(test, c.d.next_eval_ms, lost_at);
+	c.now = lost_at - 1;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+	c.now = lost_at;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 1U);
+	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+
+	/* a fresh reading before then resets the count */
+	pt_outage(&c, &cfg, 32000, 1000);
+	pt_drain(&c, 1000, 1000);
+	c.now += 3 * TICK_MS;
+	pt_step(&c);
+	pt_tick(&c);
+	c.now += 3 * TICK_MS;
+	pt_step(&c);
+	KUNIT_EXPECT_EQ(test, c.commits, 0U);
+}
+
+/*
  * The ADC is lost at 0.5 W and the host's load then doubles (nothing
  * measures it): dead reckoning must still commit while the store holds
  * the reserve at the real load.  80 J left at the loss, 1 W from then on:
@@ -810,6 +865,7 @@ static void policy_adc_lost_load_doubles(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
+	KUNIT_EXPECT_EQ(test, c.commit_at, pt_dr_commit_at(t_lost, e_lost, pw));
 	used_uj = (c.commit_at - t_lost) * 2 * pw;
 	KUNIT_ASSERT_LT(test, used_uj, e_lost);
 	KUNIT_EXPECT_GE(test, e_lost - used_uj, pt_reserve_mj(2 * pw) * 1000);
@@ -1649,6 +1705,7 @@ static struct kunit_case gpio_ups_policy_cases[] = {
 	KUNIT_CASE(policy_fallback_load),
 	KUNIT_CASE(policy_adc_fails_plenty),
 	KUNIT_CASE(policy_adc_lost_load_doubles),
+	KUNIT_CASE(policy_late_reading_not_lost),
 	KUNIT_CASE(policy_adc_fails_dead_reckoning),
 	KUNIT_CASE(policy_adc_one_error),
 	KUNIT_CASE(policy_one_bad_reading),

@@ -49,7 +49,7 @@ static void drv_glue_evaluate(struct drv_glue *g, u64 now)
 	/* the ADC stall watch */
 	if (g->cfg.has_adc && g->policy.state == GPIO_UPS_PSTATE_ON_BACKUP) {
 		u64 stall = g->last_sample_ms +
-			    DRV_GLUE_ADC_STALL_SAMPLES * g->cfg.sample_ms;
+			    GPIO_UPS_POLICY_LOST_SAMPLES * g->cfg.sample_ms;
 
 		d.next_eval_ms = drv_glue_min(d.next_eval_ms,
 					      drv_glue_max(stall,

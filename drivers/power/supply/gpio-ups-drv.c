@@ -66,8 +66,6 @@
 #define GPIO_UPS_MAINS_FULL_SAMPLE_MS		60000
 /* Consecutive ADC errors after which the estimate is dropped. */
 #define GPIO_UPS_ADC_ERRORS_INVALID		3
-/* Sampling intervals without a finished ADC read that count as a stall. */
-#define GPIO_UPS_ADC_STALL_SAMPLES		5
 /* A capacity-only change is reported at most this often. */
 #define GPIO_UPS_CAPACITY_UEVENT_MS		1000
 /* Forced power-off delay once the energy is about to run out. */
@@ -508,7 +506,7 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 	if (ups->chan_voltage && ups->policy.state == GPIO_UPS_PSTATE_ON_BACKUP)
 		decision.next_eval_ms = min(decision.next_eval_ms,
 					    max(ups->last_sample_ms +
-						GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms,
+						GPIO_UPS_POLICY_LOST_SAMPLES * ups->sample_ms,
 						now_ms + ups->sample_ms));
 	if (decision.next_eval_ms != GPIO_UPS_NEVER)
 		mod_delayed_work(system_wq, &ups->policy_work,
@@ -1200,7 +1198,7 @@ static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
 		return "failing";
 	if (!gpio_ups_on_mains(ups) &&
 	    now_ms > ups->last_sample_ms +
-		     GPIO_UPS_ADC_STALL_SAMPLES * ups->sample_ms)
+		     GPIO_UPS_POLICY_LOST_SAMPLES * ups->sample_ms)
 		return "stalled";
 	return "ok";
 }
@@ -1630,6 +1628,24 @@ static int gpio_ups_parse_battery(struct gpio_ups *ups)
 	return 0;
 }
 
+/* Without a declared load: the highest one the fallback timer covers. */
+static void gpio_ups_log_fallback_load(struct gpio_ups *ups)
+{
+	const struct gpio_ups_policy_cfg *cfg = &ups->policy.cfg;
+	u32 load_uw = gpio_ups_policy_fallback_load_uw(cfg, &ups->store);
+
+	if (load_uw >= GPIO_UPS_MAX_POWER_UW)
+		return;
+	if (load_uw < 1000)
+		dev_warn(ups->dev,
+			 "fallback-shutdown-ms %u leaves the declared store no clean shutdown at any load: lower it\n",
+			 cfg->fallback_ms);
+	else
+		dev_info(ups->dev,
+			 "fallback-shutdown-ms %u leaves the declared store a clean shutdown up to a load of %u mW; above that, declare nominal-load-microwatt or lower fallback-shutdown-ms\n",
+			 cfg->fallback_ms, load_uw / 1000);
+}
+
 /* Check the store description; the fallback timer takes in its load. */
 static int gpio_ups_init_store(struct gpio_ups *ups)
 {
@@ -1641,12 +1657,8 @@ static int gpio_ups_init_store(struct gpio_ups *ups)
 		return dev_err_probe(ups->dev, ret,
 				     "the store description is inconsistent: check capacitance and design voltages (min < max)\n");
 	gpio_ups_policy_cfg_nominal(cfg, &ups->store);
-	if (ups->store.type != GPIO_UPS_STORE_NONE && !cfg->nominal_load_uw &&
-	    cfg->fallback_ms)
-		dev_info(ups->dev,
-			 "fallback-shutdown-ms %u leaves the declared store a clean shutdown up to a load of %u mW; above that, declare nominal-load-microwatt\n",
-			 cfg->fallback_ms,
-			 gpio_ups_policy_fallback_load_uw(cfg, &ups->store) / 1000);
+	if (ups->store.type != GPIO_UPS_STORE_NONE && !cfg->nominal_load_uw)
+		gpio_ups_log_fallback_load(ups);
 	/* a store too small for the load at all: the health check says so */
 	fallback_ms = gpio_ups_policy_fallback_ms(cfg);
 	if (fallback_ms && fallback_ms < cfg->fallback_ms)

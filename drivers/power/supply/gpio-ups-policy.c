@@ -460,15 +460,18 @@ u32 gpio_ups_policy_fallback_ms(const struct gpio_ups_policy_cfg *cfg)
  * shutdown reserve after fallback_ms on backup.  What the probe tells a
  * user who has not declared nominal-load-microwatt.
  *
- * Return: the load in uW; 0 when not even 1 mW fits; close to
- * GPIO_UPS_MAX_POWER_UW when every load fits.
+ * Return: the load in uW, at most 1 mW below the exact limit;
+ * GPIO_UPS_MAX_POWER_UW when even that load fits (as every load does when
+ * fallback_ms is 0); 0 when no load of 1 mW or more fits.
  */
 u32 gpio_ups_policy_fallback_load_uw(const struct gpio_ups_policy_cfg *cfg,
 				     const struct gpio_ups_store *store)
 {
 	u32 lo = 0, hi = GPIO_UPS_MAX_POWER_UW, mid;
-	u64 full_uj;
+	u64 full_uj = gpio_ups_energy_full_at_load_uj(store, hi);
 
+	if (gpio_ups_ride_ms(cfg, full_uj, hi) >= cfg->fallback_ms)
+		return hi;
 	/* the ride falls as the load rises: full less ESR, reserve up */
 	while (hi - lo > 1000) {
 		mid = lo + (hi - lo) / 2;
@@ -796,22 +799,41 @@ static void gpio_ups_policy_vote(struct gpio_ups_policy *p,
 }
 
 /*
+ * When the readings count as lost, not just late or rejected: untrusted,
+ * dropped by the caller (failed reads), or no trusted one for
+ * GPIO_UPS_POLICY_LOST_SAMPLES sampling intervals (a hung read).
+ */
+static u64 gpio_ups_lost_at(const struct gpio_ups_policy *p,
+			    const struct gpio_ups_estimate *est)
+{
+	u32 interval = gpio_ups_policy_sample_interval_ms(&p->cfg);
+
+	if (p->untrusted || !est || !est->energy_valid)
+		return 0;
+	return gpio_ups_add_ms(p->priv.last_valid_ms,
+			       (u64)GPIO_UPS_POLICY_LOST_SAMPLES * interval);
+}
+
+/*
  * Trigger 6, without a trusted measurement now: dead reckoning from the
  * last trusted readings of the outage (no time limit: the energy and load
- * were known); at once when the readings were found never to measure the
+ * were known), to the reserve of the dead-reckoning load once the readings
+ * are lost (gpio_ups_readings_lost()), of the last trusted load while they
+ * are only late; at once when the readings were found never to measure the
  * store (none will come); else the fallback timer on the time spent on
  * backup.  Returns the trigger's deadline and its reason; fills in the energy and
  * load the commit would be taken on when the caller has none.
  */
 static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
-				      bool power_ok, u32 lookahead_ms,
+				      bool power_ok, bool lost,
+				      u32 lookahead_ms,
 				      enum gpio_ups_reason *why,
 				      bool *have_energy, u64 *energy_uj,
 				      u32 *power_uw)
 {
 	const struct gpio_ups_policy_cfg *cfg = &p->cfg;
 	u64 e = p->priv.last_energy_uj;
-	u32 pw;
+	u32 pw, reserve_pw;
 
 	if (!p->priv.had_measured && p->untrusted) {
 		/* the readings never measured the store: none will */
@@ -839,8 +861,11 @@ static u64 gpio_ups_policy_unmeasured(struct gpio_ups_policy *p, u64 now,
 		*energy_uj = gpio_ups_dr_energy_uj(p, e, p->priv.dr_base_ms,
 						   now);
 	}
+	/* a reading late or rejected: the shutdown of the load last seen */
+	reserve_pw = lost ? pw : p->priv.last_power_uw;
 	return gpio_ups_add_ms(p->priv.dr_base_ms,
-			       gpio_ups_ms_to(e, gpio_ups_reserve_uj(cfg, pw,
+			       gpio_ups_ms_to(e, gpio_ups_reserve_uj(cfg,
+								     reserve_pw,
 								     lookahead_ms),
 					      pw));
 }
@@ -913,6 +938,7 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 {
 	const struct gpio_ups_estimate *est = in->est;
 	u64 now = in->now_ms, next = GPIO_UPS_NEVER, deadline, energy_uj = 0;
+	u64 lost_at;
 	bool power_ok, measured, fresh, trusted, have_energy = false;
 	enum gpio_ups_reason reason, why;
 	u32 lookahead, power_uw = 0;
@@ -947,7 +973,9 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 
 	reason = gpio_ups_policy_triggers(p, in, &next);
 	if (!measured) {
+		lost_at = gpio_ups_lost_at(p, est);
 		deadline = gpio_ups_policy_unmeasured(p, now, power_ok,
+						      now >= lost_at,
 						      lookahead, &why,
 						      &have_energy, &energy_uj,
 						      &power_uw);
@@ -955,6 +983,8 @@ static void gpio_ups_policy_eval(struct gpio_ups_policy *p,
 			next = min(next, deadline);
 		else if (!reason)
 			reason = why;
+		if (now < lost_at)
+			next = min(next, lost_at);
 	}
 
 	if (reason && p->cfg.auto_shutdown) {

@@ -41,7 +41,13 @@
  * GPIO_UPS_POLICY_DR_LOAD_PCT: dead reckoning (the ADC failed, hung or
  *	its readings stopped following the store) assumes this share of the
  *	highest of the last trusted load figures: the margin for a load that
- *	rises while nothing measures it.
+ *	rises while nothing measures it.  Once the readings are lost, the
+ *	shutdown reserve is also that of this load; a reading that is only
+ *	late or rejected keeps the reserve of the last trusted load.
+ * GPIO_UPS_POLICY_LOST_SAMPLES: sampling intervals without a trusted
+ *	reading after which the readings are lost (as are readings the
+ *	driver dropped after failed reads, and untrusted ones); the driver
+ *	reports a stalled ADC after as many intervals without a read.
  * GPIO_UPS_POLICY_FLOOR_PCT: on backup the store must lose energy at
  *	least at the floor, the higher of min_load_uw and this share of the
  *	highest load measured in the outage; readings that say otherwise are
@@ -59,6 +65,7 @@
 #define GPIO_UPS_POLICY_WINDOW			3U
 #define GPIO_UPS_POLICY_SD_MEASURE_MS		1000U
 #define GPIO_UPS_POLICY_DR_LOAD_PCT		250U
+#define GPIO_UPS_POLICY_LOST_SAMPLES		5U
 #define GPIO_UPS_POLICY_FLOOR_PCT		20U
 #define GPIO_UPS_POLICY_SUSPECT_RUN		3U
 #define GPIO_UPS_POLICY_NET_MIN_MS		2000U
