@@ -515,18 +515,28 @@ static void drv_low_battery_on_backup_commits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
 }
 
+/*
+ * Mains fails and stays away: one power-off within 3 s, committed by the
+ * fallback timer.  Returns the time it took, in ms.
+ */
+static unsigned int fail_until_fallback(struct kunit *test,
+					struct drv_ctx *ctx)
+{
+	unsigned long t0 = jiffies;
+
+	set_line(test, ctx, PG_LINE, true);
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
+	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	return jiffies_to_msecs(jiffies - t0);
+}
+
 static void drv_fallback_timer_without_adc(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
-	unsigned long t0;
 
 	/* No ADC: the fallback timer is the only protection. */
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "700"), 3);
-	t0 = jiffies;
-	set_line(test, ctx, PG_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
-	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 650U);
-	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	KUNIT_EXPECT_GE(test, fail_until_fallback(test, ctx), 650U);
 }
 
 /*
@@ -538,32 +548,21 @@ static void drv_fallback_timer_without_adc(struct kunit *test)
 static void drv_fallback_from_declared_store(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio_store);
-	unsigned long t0;
-	unsigned int ms;
+	unsigned int ms = fail_until_fallback(test, ctx);
 
-	t0 = jiffies;
-	set_line(test, ctx, PG_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
-	ms = jiffies_to_msecs(jiffies - t0);
 	/* 100 ms of power-fail debounce, then 987 ms on backup */
 	KUNIT_EXPECT_GE(test, ms, 900U);
 	KUNIT_EXPECT_LE(test, ms, 1400U);
-	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "fallback_shutdown_ms", "600000"));
 }
 
 static void drv_fallback_declared_store_too_small(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio_store);
-	unsigned long t0;
 
 	/* 3.5 s with the margin: 11 J and more, above what the store holds */
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "2000"), 4);
-	t0 = jiffies;
-	set_line(test, ctx, PG_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
-	KUNIT_EXPECT_LE(test, jiffies_to_msecs(jiffies - t0), 500U);
-	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
+	KUNIT_EXPECT_LE(test, fail_until_fallback(test, ctx), 500U);
 }
 
 static void drv_sysfs_knobs(struct kunit *test)

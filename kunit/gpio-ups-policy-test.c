@@ -157,6 +157,15 @@ static void pt_drain(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 	pt_run(c, power_mw, dur_ms, true);
 }
 
+/* An outage from energy_mj at power_mw, dur_ms of it drained already. */
+static void pt_outage_drained(struct pt_ctx *c,
+			      const struct gpio_ups_policy_cfg *cfg,
+			      u64 energy_mj, u32 power_mw, u64 dur_ms)
+{
+	pt_outage(c, cfg, energy_mj, power_mw);
+	pt_drain(c, power_mw, dur_ms);
+}
+
 /* After the commit: dur_ms more at power_mw (the shutdown load). */
 static void pt_drain_committed(struct pt_ctx *c, u32 power_mw, u64 dur_ms)
 {
@@ -269,8 +278,7 @@ static void policy_reserve_shutdown_load(struct kunit *test)
 
 	pt_cfg(&cfg);
 	cfg.shutdown_load_pct = 50;
-	pt_outage(&c, &cfg, 50000, pw);
-	pt_drain(&c, pw, 60000);
+	pt_outage_drained(&c, &cfg, 50000, pw, 60000);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_RESERVE);
 	KUNIT_EXPECT_EQ(test, c.commit_at, T0_MS + half + TICK_MS);
@@ -289,8 +297,7 @@ static void policy_reserve_shutdown_load(struct kunit *test)
 	 * second the declared half load counts, then the measured one brings
 	 * the deadline in.
 	 */
-	pt_outage(&c, &cfg, 50000, pw);
-	pt_drain(&c, pw, 60000);
+	pt_outage_drained(&c, &cfg, 50000, pw, 60000);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
 	e_commit = c.est.energy_uj;
 	pt_drain_committed(&c, pw, GPIO_UPS_POLICY_SD_MEASURE_MS - TICK_MS);
@@ -312,8 +319,7 @@ static void policy_reserve_shutdown_load(struct kunit *test)
 	/* the same with no margin: still no emergency before the end */
 	cfg.margin_pct = 100;
 	cfg.shutdown_load_pct = 100;
-	pt_outage(&c, &cfg, 50000, pw);
-	pt_drain(&c, pw, 60000);
+	pt_outage_drained(&c, &cfg, 50000, pw, 60000);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
 	KUNIT_EXPECT_EQ(test, c.d.emergency_ms, c.commit_at + DUR_MS);
 }
@@ -367,8 +373,7 @@ static void policy_shutdown_stats(struct kunit *test)
 	 * before; a share that is not a whole percent is rounded up
 	 */
 	cfg.max_backup_ms = 2050;
-	pt_outage(&c, &cfg, 50000, pw);
-	pt_drain(&c, pw, 2000);
+	pt_outage_drained(&c, &cfg, 50000, pw, 2000);
 	c.now = c.d.next_eval_ms;
 	pt_step(&c);
 	KUNIT_ASSERT_EQ(test, c.commits, 1U);
@@ -753,8 +758,7 @@ static void policy_adc_fails_plenty(struct kunit *test)
 	u64 t_lost, t_dr, e_dr, e_true;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 90000, pw);
-	pt_drain(&c, pw, 20000);
+	pt_outage_drained(&c, &cfg, 90000, pw, 20000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_lost = c.now;		/* last measured estimate */
 	t_dr = pt_dr_commit_at(t_lost, c.est.energy_uj, pw);
@@ -803,8 +807,7 @@ static void policy_late_reading_not_lost(struct kunit *test)
 	u64 t_last, lost_at;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 32000, 1000);
-	pt_drain(&c, 1000, 1000);
+	pt_outage_drained(&c, &cfg, 32000, 1000, 1000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	KUNIT_ASSERT_GT(test, c.est.energy_uj, pt_reserve_mj(1000) * 1000);
 	KUNIT_ASSERT_LT(test, c.est.energy_uj,
@@ -827,8 +830,7 @@ static void policy_late_reading_not_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.p.reason, GPIO_UPS_REASON_DEAD_RECKONING);
 
 	/* a fresh reading before then resets the count */
-	pt_outage(&c, &cfg, 32000, 1000);
-	pt_drain(&c, 1000, 1000);
+	pt_outage_drained(&c, &cfg, 32000, 1000, 1000);
 	c.now += 3 * TICK_MS;
 	pt_step(&c);
 	pt_tick(&c);
@@ -853,8 +855,7 @@ static void policy_adc_lost_load_doubles(struct kunit *test)
 	unsigned int n;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 90000, pw);
-	pt_drain(&c, pw, 20000);
+	pt_outage_drained(&c, &cfg, 90000, pw, 20000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_lost = c.now;
 	e_lost = c.est.energy_uj;
@@ -920,8 +921,7 @@ static void policy_adc_one_error(struct kunit *test)
 	struct pt_ctx c;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 90000, 500);
-	pt_drain(&c, 500, 20000);
+	pt_outage_drained(&c, &cfg, 90000, 500, 20000);
 	c.use_est = false;
 	c.now += TICK_MS;
 	pt_step(&c);
@@ -945,8 +945,7 @@ static void policy_stale_estimate(struct kunit *test)
 	int i;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 90000, 1000);
-	pt_drain(&c, 1000, 2000);
+	pt_outage_drained(&c, &cfg, 90000, 1000, 2000);
 	good_mj = div_u64(c.est.energy_uj, 1000);
 	c.now += TICK_MS;
 	pt_est(&c, 1, 1000);		/* one bad reading ... */
@@ -987,8 +986,7 @@ static void policy_one_bad_reading(struct kunit *test)
 	pt_cfg(&cfg);
 	cfg.shutdown_capacity_pct = 10;
 	cfg.shutdown_runtime_s = 5;
-	pt_outage(&c, &cfg, 90000, 1000);
-	pt_drain(&c, 1000, 2000);
+	pt_outage_drained(&c, &cfg, 90000, 1000, 2000);
 	for (i = 0; i < 5; i++) {
 		u64 good_mj = div_u64(c.est.energy_uj, 1000);
 
@@ -1392,8 +1390,7 @@ static void policy_outage_ends_when_mains_settles(struct kunit *test)
 			t_fail + 3000 + GPIO_UPS_MAINS_SETTLE_MS - 1 + 2000);
 
 	/* mains held for GPIO_UPS_MAINS_SETTLE_MS: a new outage */
-	pt_outage(&c, &cfg, 90000, 1000);
-	pt_drain(&c, 1000, 3000);
+	pt_outage_drained(&c, &cfg, 90000, 1000, 3000);
 	c.mains = true;
 	pt_step(&c);
 	c.now += GPIO_UPS_MAINS_SETTLE_MS;
@@ -1420,8 +1417,7 @@ static void policy_frozen_readings(struct kunit *test)
 	int i;
 
 	pt_cfg(&cfg);
-	pt_outage(&c, &cfg, 200000, pw);
-	pt_drain(&c, pw, 10000);
+	pt_outage_drained(&c, &cfg, 200000, pw, 10000);
 	KUNIT_ASSERT_EQ(test, c.commits, 0U);
 	t_freeze = c.now;
 	e_freeze = c.est.energy_uj;
