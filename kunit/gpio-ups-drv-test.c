@@ -1592,7 +1592,9 @@ static void restore_register(void *unused)
  * rule on its "add" event): every property and attribute must then show
  * what it shows once the probe is over, or no figure yet (-ENODATA, no
  * reading taken).  A store that learns its capacitance makes the
- * estimator's part visible (learn_status).
+ * estimator's part visible (learn_status).  The first reading, which the
+ * probe only schedules, is held back so that "once the probe is over"
+ * is the same moment however fast the sample work runs.
  */
 static void drv_ready_at_registration(struct kunit *test)
 {
@@ -1607,6 +1609,8 @@ static void drv_ready_at_registration(struct kunit *test)
 	gpio_ups_register_supply = reading_register;
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_register,
 							NULL), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unstall_adc, NULL), 0);
+	atomic_set(&gpio_ups_test_adc.stall, 1);
 	ctx = drv_setup(test, gpio_ups_test_learn);
 	KUNIT_ASSERT_GT(test, at_reg.nprops, 10U);
 	KUNIT_ASSERT_GT(test, at_reg.nattrs, 10U);
@@ -1626,6 +1630,9 @@ static void drv_ready_at_registration(struct kunit *test)
 		KUNIT_EXPECT_STREQ_MSG(test, at_reg.shown[i], now, "%s",
 				       at_reg.attr[i]->attr.name);
 	}
+	/* still no reading: the comparison was with the probe's own state */
+	KUNIT_EXPECT_EQ(test, atomic_read(&gpio_ups_test_adc.reads), 0);
+	unstall_adc(NULL);
 }
 
 /* output-ohms/full-ohms: the voltage-divider ratio, without IIO_RESCALE. */
