@@ -201,7 +201,7 @@ static struct drv_ctx *__drv_setup(struct kunit *test, int overlay_ret)
 	KUNIT_ASSERT_NOT_NULL(test, ctx->np);
 	ctx->pdev = of_find_device_by_node(ctx->np);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->pdev);
-	KUNIT_ASSERT_TRUE_MSG(test, WAIT_UNTIL(device_is_bound(&ctx->pdev->dev), 2000),
+	KUNIT_ASSERT_TRUE_MSG(test, WAIT_UNTIL(device_is_bound(&ctx->pdev->dev), 10000),
 			      "gpio-ups did not bind to the overlay");
 	ctx->gdev = gpio_device_find_by_label("gpio-ups-test");
 	KUNIT_ASSERT_NOT_NULL(test, ctx->gdev);
@@ -210,6 +210,23 @@ static struct drv_ctx *__drv_setup(struct kunit *test, int overlay_ret)
 	ctx->mains = power_supply_get_by_name("ups-mains");
 	KUNIT_ASSERT_NOT_NULL(test, ctx->mains);
 	return ctx;
+}
+
+/*
+ * Let the uevents of registration go out (the core sends them from a work
+ * once the probe is over), then count uevents from zero.
+ */
+static void drv_settle(struct drv_ctx *ctx)
+{
+	struct power_supply *psy[] = { ctx->psy, ctx->mains };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(psy); i++) {
+		flush_delayed_work(&psy[i]->deferred_register_work);
+		flush_work(&psy[i]->changed_work);
+	}
+	atomic_set(&ctx->ups_events, 0);
+	atomic_set(&ctx->mains_events, 0);
 }
 
 static int drv_test_init(struct kunit *test)
@@ -268,9 +285,7 @@ static void drv_mains_loss_and_return(struct kunit *test)
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
 	unsigned long t0;
 
-	msleep(50);
-	atomic_set(&ctx->ups_events, 0);
-	atomic_set(&ctx->mains_events, 0);
+	drv_settle(ctx);
 
 	set_line(test, ctx, PG_LINE, true);	/* mains lost */
 	/* still online inside the debounce window */
@@ -306,9 +321,7 @@ static void drv_glitch_ignored(struct kunit *test)
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
 	int i;
 
-	msleep(50);
-	atomic_set(&ctx->ups_events, 0);
-	atomic_set(&ctx->mains_events, 0);
+	drv_settle(ctx);
 
 	/* A chattering line: 20 glitches of 20 ms, each shorter than 100 ms. */
 	for (i = 0; i < 20; i++) {
@@ -343,9 +356,7 @@ static void drv_mains_return_not_hw_debounced(struct kunit *test)
 	ctx = drv_setup(test, gpio_ups_test_debounce);
 	pg = gpio_device_get_desc(ctx->gdev, PG_LINE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pg));
-	msleep(50);
-	atomic_set(&ctx->ups_events, 0);
-	atomic_set(&ctx->mains_events, 0);
+	drv_settle(ctx);
 
 	/*
 	 * A 30 ms glitch: the line shows it (no filter in the controller),
@@ -471,8 +482,7 @@ static void drv_low_battery_level(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
 
-	msleep(50);
-	atomic_set(&ctx->ups_events, 0);
+	drv_settle(ctx);
 	set_line(test, ctx, LOWBAT_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
 					   POWER_SUPPLY_CAPACITY_LEVEL_LOW, 1000));
@@ -591,7 +601,9 @@ static void drv_sysfs_knobs(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_STATUS) ==
 					   POWER_SUPPLY_STATUS_DISCHARGING, 1000));
 	set_line(test, ctx, LOWBAT_LINE, true);
-	msleep(600);
+	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
+					   POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL, 5000));
+	msleep(300);	/* past the 200 ms fallback too */
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
 	/* but userspace is told that it is time: Critical */
@@ -782,7 +794,7 @@ static void drv_bad_dt(struct kunit *test)
 
 	/* a probe may first defer until the test ADC has bound: wait */
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		WAIT_UNTIL(probe_result(cases[i].node) == cases[i].ret, 2000);
+		WAIT_UNTIL(probe_result(cases[i].node) == cases[i].ret, 10000);
 		KUNIT_EXPECT_EQ_MSG(test, probe_result(cases[i].node), cases[i].ret,
 				    "node %s", cases[i].node);
 	}
@@ -842,7 +854,13 @@ static void drv_adc_properties_follow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_TIME_TO_EMPTY_NOW), -EINVAL);
 
-	/* On backup the driver samples fast and the properties follow. */
+	/*
+	 * On backup the driver samples fast and the properties follow.  The
+	 * stub's store holds still: no floor load and no fallback timer, or
+	 * the driver (rightly) commits before a slow test has read it all.
+	 */
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "min_load_microwatt", "0"), 1);
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "600000"), 6);
 	atomic_set(&gpio_ups_test_adc.voltage_uv, 4000000);
 	set_line(test, ctx, PG_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
@@ -884,6 +902,7 @@ static void drv_absurd_reading_rejected(struct kunit *test)
 	 * physics check (rightly) takes it for an ADC that reads nothing.
 	 */
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "min_load_microwatt", "0"), 1);
+	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "600000"), 6);
 	set_line(test, ctx, PG_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(near(prop(ctx->psy, POWER_SUPPLY_PROP_VOLTAGE_NOW),
 						4500000, 1000), 2000));
@@ -1118,7 +1137,7 @@ static void drv_short_outage_ridden_through(struct kunit *test)
 	d.t0 = jiffies;
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 1500), 0LL);
 	set_line(test, ctx, PG_LINE, false);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
 	msleep(1500);
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
@@ -1149,7 +1168,7 @@ static void drv_store_above_declared_max(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "ok"));
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
 	set_line(test, ctx, PG_LINE, false);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
 }
 
@@ -1269,7 +1288,8 @@ static void drv_shutdown_with_adc_hung(struct kunit *test)
 	t0 = jiffies;
 	drv->shutdown(ctx->pdev);
 	kunit_info(test, ".shutdown took %u ms\n", jiffies_to_msecs(jiffies - t0));
-	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 200U);
+	/* the read it must not wait for hangs 10 s */
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 2000U);
 	KUNIT_EXPECT_EQ(test, gpio_ups_sys_off(&data), NOTIFY_DONE);
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
 	unstall_adc(NULL);
@@ -1321,7 +1341,7 @@ static void drv_adc_props_readable_everywhere(struct kunit *test)
 
 	/* back on mains: 0 again, no sample needed */
 	set_line(test, ctx, PG_LINE, false);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW), 0);
 	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "mains again"));
 }
@@ -1424,7 +1444,7 @@ static void drv_store_health_and_stats(struct kunit *test)
 	d.t0 = jiffies;
 	run_discharge(ctx, &d, &never, 1500);
 	set_line(test, ctx, PG_LINE, false);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 500));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
 	msleep(100);
 	KUNIT_EXPECT_EQ(test, psy_attr_num(ctx->psy, "transfers"), 1LL);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "last_transfer_reason", "power-fail"));
