@@ -37,10 +37,27 @@
 	__ok;								\
 })
 
-/* Calls of the (replaced) shutdown actions; reset by each test's init. */
-static atomic_t poweroffs;
-static atomic_t emergencies;
-static atomic_t never;	/* stays 0: run a discharge to its limit */
+/**
+ * struct calls - calls of a (replaced) shutdown action
+ * @n: how many; reset by each test's init
+ * @first: when the first came, for the energy the store held then
+ */
+struct calls {
+	atomic_t n;
+	ktime_t first;
+};
+
+static struct calls poweroffs;
+static struct calls emergencies;
+static struct calls never;	/* stays 0: run a discharge to its limit */
+
+static void count_call(struct calls *c)
+{
+	if (!atomic_read(&c->n))
+		WRITE_ONCE(c->first, ktime_get());
+	smp_mb__before_atomic();	/* @first before @n: see run_discharge() */
+	atomic_inc(&c->n);
+}
 
 struct drv_ctx {
 	struct notifier_block nb;
@@ -55,12 +72,12 @@ struct drv_ctx {
 
 static void test_poweroff(struct device *dev, const char *reason)
 {
-	atomic_inc(&poweroffs);
+	count_call(&poweroffs);
 }
 
 static void test_emergency(struct device *dev, const char *reason)
 {
-	atomic_inc(&emergencies);
+	count_call(&emergencies);
 }
 
 static const struct gpio_ups_actions test_actions = {
@@ -238,8 +255,9 @@ static int drv_test_init(struct kunit *test)
 	atomic_set(&gpio_ups_test_adc.error, 0);
 	atomic_set(&gpio_ups_test_adc.reads, 0);
 	atomic_set(&gpio_ups_test_adc.stall, 0);
-	atomic_set(&poweroffs, 0);
-	atomic_set(&emergencies, 0);
+	WRITE_ONCE(gpio_ups_test_adc.read_uv, NULL);
+	atomic_set(&poweroffs.n, 0);
+	atomic_set(&emergencies.n, 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_actions, NULL), 0);
 	return kunit_platform_driver_register(test, &gpio_ups_test_adc_driver);
 }
@@ -313,7 +331,7 @@ static void drv_mains_loss_and_return(struct kunit *test)
 	/* one change, one uevent per supply: no storm */
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->mains_events), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 }
 
 static void drv_glitch_ignored(struct kunit *test)
@@ -414,7 +432,7 @@ static void drv_mains_return_not_hw_debounced(struct kunit *test)
 		   ms);
 	KUNIT_EXPECT_GE(test, ms, 80U);
 	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 }
 
 /*
@@ -491,7 +509,7 @@ static void drv_low_battery_level(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
 			POWER_SUPPLY_STATUS_CHARGING);
 	msleep(100);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 
 	set_line(test, ctx, LOWBAT_LINE, false);
 	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
@@ -504,11 +522,11 @@ static void drv_low_battery_on_backup_commits(struct kunit *test)
 
 	set_line(test, ctx, PG_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 	atomic_set(&ctx->ups_events, 0);
 
 	set_line(test, ctx, LOWBAT_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs.n) == 1, 1000));
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
 			POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
@@ -520,7 +538,7 @@ static void drv_low_battery_on_backup_commits(struct kunit *test)
 	set_line(test, ctx, LOWBAT_LINE, false);
 	msleep(300);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 1);
 	/* the shutdown line waits for the power-off itself */
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
 }
@@ -535,7 +553,7 @@ static unsigned int fail_until_fallback(struct kunit *test,
 	unsigned long t0 = jiffies;
 
 	set_line(test, ctx, PG_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 3000));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs.n) == 1, 3000));
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
 	return jiffies_to_msecs(jiffies - t0);
 }
@@ -604,7 +622,7 @@ static void drv_sysfs_knobs(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL) ==
 					   POWER_SUPPLY_CAPACITY_LEVEL_CRITICAL, 5000));
 	msleep(300);	/* past the 200 ms fallback too */
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
 	/* but userspace is told that it is time: Critical */
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY_LEVEL),
@@ -649,7 +667,7 @@ static void drv_unbind_mid_debounce(struct kunit *test)
 	set_line(test, ctx, PG_LINE, true);
 	msleep(250);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 	KUNIT_EXPECT_NULL(test, power_supply_get_by_name("ups"));
 
 	set_line(test, ctx, PG_LINE, false);
@@ -719,7 +737,7 @@ static void drv_shutdown_at_commit(struct kunit *test)
 	/* on backup, not committed: the line stays deasserted */
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 0);
 	set_line(test, ctx, LOWBAT_LINE, true);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs.n) == 1, 1000));
 	/* asserted with the commit, before any power-off */
 	KUNIT_EXPECT_EQ(test, line_value(ctx, SHUTDOWN_LINE), 1);
 }
@@ -912,76 +930,133 @@ static void drv_absurd_reading_rejected(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, psy_attr_is(ctx->psy, "rejected_samples", "0"));
 	/* a negative reading (a broken divider) is no energy loss either */
 	one_reading(test, ctx, -100000, 4500000);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 }
 
 /**
  * struct discharge - a constant-power discharge of the 1 F test store
- * @t0: when the outage started (jiffies)
+ * @t0: when the outage (or this load) started
  * @v0_mv: voltage then
  * @power_uw: load
  * @fail_after_ms: the ADC fails from this time on (0: never)
  * @stall_after_ms: ADC reads hang from this time on (0: never)
  * @freeze_after_ms: the ADC keeps reading what it read then (0: never)
- * @power_seen_uw: power_now the driver reported when @until fired
- * @v_mv: store voltage when @until fired
+ * @fired: when the action run_discharge() waited for came (or, if it did
+ *	not, when the discharge stopped)
+ * @power_seen_uw: power_now the driver reported once it had come
+ * @v_mv: store voltage at @fired
  */
 struct discharge {
-	unsigned long t0;
+	ktime_t t0;
 	u64 v0_mv;
 	u64 power_uw;
 	unsigned int fail_after_ms;
 	unsigned int stall_after_ms;
 	unsigned int freeze_after_ms;
+	ktime_t fired;
 	int power_seen_uw;
 	u64 v_mv;
 };
 
-/* From now on the load is @power_uw (the discharge goes on from @v_mv). */
-static void discharge_set_load(struct discharge *d, u64 power_uw)
+/* The store at @t: V(t)^2 = V0^2 - 2 P t / C, 0 once past empty. */
+static u64 discharge_mv(const struct discharge *d, ktime_t t)
 {
-	d->t0 = jiffies;
-	d->v0_mv = d->v_mv;
-	d->power_uw = power_uw;
+	s64 t_ms = max_t(s64, ktime_ms_delta(t, d->t0), 0);
+	u64 v2_mv2 = d->v0_mv * d->v0_mv;
+	/* 2 P t / C in mV^2: 1e-6 W * 1e-3 s / 1e-6 F = 1e3 mV^2 */
+	u64 drop_mv2 = div64_u64(2000 * d->power_uw * t_ms, SCAP_C_UF);
+
+	return v2_mv2 > drop_mv2 ? int_sqrt64(v2_mv2 - drop_mv2) : 0;
 }
 
 /*
- * Feed the test ADC with V(t)^2 = V0^2 - 2 P t / C until @until becomes
- * non-zero or @limit_ms passes.  Returns the true usable energy (uJ) when
- * @until fired, or -1 if it did not fire before the store ran dry or the
- * limit passed.
+ * The store the test ADC reads: a copy of the running discharge, read at
+ * the moment of each ADC read, so that the readings follow the physics
+ * however late the test thread runs.
+ */
+static DEFINE_SPINLOCK(store_lock);
+static struct discharge store;
+
+static int store_read_uv(void)
+{
+	ktime_t now = ktime_get();
+	struct discharge d;
+
+	spin_lock(&store_lock);
+	d = store;
+	spin_unlock(&store_lock);
+	if (d.freeze_after_ms)
+		now = min(now, ktime_add_ms(d.t0, d.freeze_after_ms));
+	return discharge_mv(&d, now) * 1000;
+}
+
+static void store_follow(const struct discharge *d)
+{
+	spin_lock(&store_lock);
+	store = *d;
+	spin_unlock(&store_lock);
+	WRITE_ONCE(gpio_ups_test_adc.read_uv, store_read_uv);
+}
+
+/* The store holds still from now at what @d left (mains is back, or so). */
+static void store_hold(const struct discharge *d)
+{
+	struct discharge held = { .t0 = ktime_get() };
+
+	held.v0_mv = discharge_mv(d, held.t0);
+	store_follow(&held);
+}
+
+/* From @d->fired on, the load is @power_uw. */
+static void discharge_set_load(struct discharge *d, u64 power_uw)
+{
+	d->t0 = d->fired;
+	d->v0_mv = d->v_mv;
+	d->power_uw = power_uw;
+	store_follow(d);
+}
+
+/*
+ * Let the test ADC read the discharge @d until @until is called or
+ * @limit_ms after @d->t0 pass.  Returns the true usable energy (uJ) when
+ * @until was called, or -1 if it was not before the store ran dry or the
+ * limit passed; the store then holds still.  Once @until has been called
+ * the discharge goes on (the system is still running).
  */
 static s64 run_discharge(struct drv_ctx *ctx, struct discharge *d,
-			 atomic_t *until, unsigned int limit_ms)
+			 struct calls *until, unsigned int limit_ms)
 {
 	u64 vmin_mv = SCAP_VMIN_UV / 1000;
 
+	store_follow(d);
 	for (;;) {
-		u64 t_ms = jiffies_to_msecs(jiffies - d->t0);
-		/* 2 P t / C in mV^2: 1e-6 W * 1e-3 s / 1e-6 F = 1e3 mV^2 */
-		u64 drop_mv2 = div64_u64(2000 * d->power_uw * t_ms, SCAP_C_UF);
-		u64 v2_mv2 = d->v0_mv * d->v0_mv;
-		u64 v_mv = v2_mv2 > drop_mv2 ? int_sqrt64(v2_mv2 - drop_mv2) : 0;
+		ktime_t now = ktime_get();
+		s64 t_ms = ktime_ms_delta(now, d->t0);
 
-		if (v_mv <= vmin_mv)
-			return -1;	/* brownout */
+		/* first: the action may have come before a late check */
+		if (atomic_read(&until->n)) {
+			smp_rmb();	/* @n before @first: see count_call() */
+			d->fired = READ_ONCE(until->first);
+			d->v_mv = discharge_mv(d, d->fired);
+			d->power_seen_uw = ctx->psy ?
+				prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW) : -ENODEV;
+			if (d->v_mv <= vmin_mv)
+				break;
+			/* 1/2 C (V^2 - Vmin^2): uF * mV^2 / 2e6 = uJ */
+			return SCAP_C_UF * (d->v_mv * d->v_mv - vmin_mv * vmin_mv) /
+			       2000000;
+		}
+		d->fired = now;
+		if (discharge_mv(d, now) <= vmin_mv || t_ms > limit_ms)
+			break;	/* brownout, or the limit */
 		if (d->fail_after_ms && t_ms >= d->fail_after_ms)
 			atomic_set(&gpio_ups_test_adc.error, -EIO);
 		if (d->stall_after_ms && t_ms >= d->stall_after_ms)
 			atomic_set(&gpio_ups_test_adc.stall, 1);
-		if (!d->freeze_after_ms || t_ms < d->freeze_after_ms)
-			atomic_set(&gpio_ups_test_adc.voltage_uv, v_mv * 1000);
-		if (atomic_read(until)) {
-			d->v_mv = v_mv;
-			d->power_seen_uw = ctx->psy ?
-				prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW) : -ENODEV;
-			/* 1/2 C (V^2 - Vmin^2): uF * mV^2 / 2e6 = uJ */
-			return SCAP_C_UF * (v_mv * v_mv - vmin_mv * vmin_mv) / 2000000;
-		}
-		if (t_ms > limit_ms)
-			return -1;
 		usleep_range(10000, 11000);
 	}
+	store_hold(d);
+	return -1;
 }
 
 static struct drv_ctx *scap_setup_charged(struct kunit *test)
@@ -1008,7 +1083,7 @@ static void drv_long_outage_commits_in_time(struct kunit *test)
 	 * 3.5 s at 1 W.
 	 */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	kunit_info(test, "committed with %lld uJ left, power_now %d uW\n",
@@ -1034,19 +1109,19 @@ static void drv_long_outage_commits_in_time(struct kunit *test)
 	discharge_set_load(&d, 1000000);
 	left_uj = run_discharge(ctx, &d, &emergencies, 6000);
 	KUNIT_EXPECT_GE_MSG(test, left_uj, 0LL, "no emergency power-off before the store ran dry");
-	kunit_info(test, "emergency power-off %u ms after the commit, with %lld uJ left\n",
-		   jiffies_to_msecs(jiffies - d.t0), left_uj);
+	kunit_info(test, "emergency power-off %lld ms after the commit, with %lld uJ left\n",
+		   ktime_ms_delta(d.fired, d.t0), left_uj);
 	/* not before the declared 1 s shutdown could have finished */
-	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - d.t0), 1000U);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(d.fired, d.t0), 1000LL);
 	/* once: later readings do not fire it again */
-	run_discharge(ctx, &d, &never, jiffies_to_msecs(jiffies - d.t0) + 1000);
-	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	run_discharge(ctx, &d, &never, ktime_ms_delta(ktime_get(), d.t0) + 1000);
+	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies.n), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 1);
 
 	/* latched: returning mains does not cancel; still one power-off */
 	set_line(test, ctx, PG_LINE, false);
 	msleep(300);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 1);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "shutdown-pending"));
 }
 
@@ -1060,7 +1135,7 @@ static void drv_adc_failing_mid_outage(struct kunit *test)
 
 	/* The ADC dies 1 s into the outage; the store keeps draining. */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	left_uj = run_discharge(ctx, &d, &poweroffs, 9000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	KUNIT_EXPECT_GE(test, left_uj, 2000000LL);
@@ -1091,7 +1166,7 @@ static void drv_adc_hanging_mid_outage(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unstall_adc, NULL), 0);
 	/* The ADC read hangs 1 s into the outage: no error, no reading. */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	left_uj = run_discharge(ctx, &d, &poweroffs, 6000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	kunit_info(test, "committed with %lld uJ left\n", left_uj);
@@ -1109,7 +1184,7 @@ static void drv_unbind_mid_outage(struct kunit *test)
 
 	/* On backup: fast sampling, policy and emergency timers armed. */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 700), 0LL);
 	KUNIT_ASSERT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_STATUS),
 			POWER_SUPPLY_STATUS_DISCHARGING);
@@ -1120,8 +1195,8 @@ static void drv_unbind_mid_outage(struct kunit *test)
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 4000), 0LL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&gpio_ups_test_adc.reads), reads);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->ups_events), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&emergencies.n), 0);
 
 	/* and it binds again, still on backup */
 	rebind(test, ctx, POWER_SUPPLY_STATUS_DISCHARGING);
@@ -1134,12 +1209,12 @@ static void drv_short_outage_ridden_through(struct kunit *test)
 
 	/* 1.5 s at 2 W is well within the store: no shutdown */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 1500), 0LL);
 	set_line(test, ctx, PG_LINE, false);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
 	msleep(1500);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "online"));
 }
 
@@ -1162,14 +1237,14 @@ static void drv_store_above_declared_max(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "ok"));
 
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	/* 5.4 V to 5.0 V at 0.3 W takes 6.9 s: above full the whole time */
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 4000), 0LL);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "adc_status", "ok"));
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "policy_state", "on-backup"));
 	set_line(test, ctx, PG_LINE, false);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 }
 
 /*
@@ -1186,9 +1261,9 @@ static void drv_flapping_mains_gpio_only(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "1500"), 4);
 	t0 = jiffies;
 	/* lost for 650 ms (100 ms of it debounce), back for 150 ms */
-	for (i = 0; i < 8 && !atomic_read(&poweroffs); i++) {
+	for (i = 0; i < 8 && !atomic_read(&poweroffs.n); i++) {
 		set_line(test, ctx, PG_LINE, true);
-		if (WAIT_UNTIL(atomic_read(&poweroffs), 650))
+		if (WAIT_UNTIL(atomic_read(&poweroffs.n), 650))
 			break;
 		set_line(test, ctx, PG_LINE, false);
 		KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->mains,
@@ -1196,7 +1271,7 @@ static void drv_flapping_mains_gpio_only(struct kunit *test)
 						   100));
 		msleep(150);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 1);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
 	/* 1.5 s on backup: in the third stretch, not after 8 periods */
 	kunit_info(test, "committed %u ms after the first loss\n",
@@ -1219,11 +1294,11 @@ static void drv_frozen_adc_commits(struct kunit *test)
 	s64 left_uj;
 
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	left_uj = run_discharge(ctx, &d, &poweroffs, 9000);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
-	kunit_info(test, "committed %u ms into the outage with %lld uJ left\n",
-		   jiffies_to_msecs(jiffies - d.t0), left_uj);
+	kunit_info(test, "committed %lld ms into the outage with %lld uJ left\n",
+		   ktime_ms_delta(d.fired, d.t0), left_uj);
 	/* the declared 1 s shutdown at 0.5 W and the 2 s lead */
 	KUNIT_EXPECT_GE(test, left_uj, 2500000LL);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "dead-reckoning"));
@@ -1249,9 +1324,9 @@ static void drv_adc_lost_rides_on(struct kunit *test)
 	s64 left_uj;
 
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	left_uj = run_discharge(ctx, &d, &poweroffs, 12000);
-	ms = jiffies_to_msecs(jiffies - d.t0);
+	ms = ktime_ms_delta(d.fired, d.t0);
 	KUNIT_ASSERT_GE_MSG(test, left_uj, 0LL, "no shutdown before the store ran dry");
 	kunit_info(test, "committed %u ms into the outage with %lld uJ left\n",
 		   ms, left_uj);
@@ -1332,7 +1407,7 @@ static void drv_adc_props_readable_everywhere(struct kunit *test)
 
 	/* on backup, once the load is fitted: the estimate */
 	set_line(test, ctx, PG_LINE, true);
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	KUNIT_EXPECT_LT(test, run_discharge(ctx, &d, &poweroffs, 1500), 0LL);
 	KUNIT_EXPECT_TRUE(test, all_props_read(test, ctx, "backup"));
 	KUNIT_EXPECT_TRUE(test, near(prop(ctx->psy, POWER_SUPPLY_PROP_POWER_NOW),
@@ -1376,10 +1451,10 @@ static void drv_gpio_only_coarse_capacity(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "0"), 1);
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "300"), 3);
 	KUNIT_EXPECT_TRUE(test, WAIT_UNTIL(prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY) == 0, 1000));
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 	/* the commit itself: still 0 */
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "auto_shutdown", "1"), 1);
-	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs) == 1, 1000));
+	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&poweroffs.n) == 1, 1000));
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_CAPACITY), 0);
 }
 
@@ -1441,7 +1516,7 @@ static void drv_store_health_and_stats(struct kunit *test)
 	/* a 1.5 s outage at 2 W (3 J), ridden through */
 	set_line(test, ctx, PG_LINE, true);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 0, 1000));
-	d.t0 = jiffies;
+	d.t0 = ktime_get();
 	run_discharge(ctx, &d, &never, 1500);
 	set_line(test, ctx, PG_LINE, false);
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(prop(ctx->mains, POWER_SUPPLY_PROP_ONLINE) == 1, 5000));
@@ -1468,7 +1543,7 @@ static void drv_store_health_and_stats(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "shutdown_duration_ms", "3000"), 4);
 	KUNIT_EXPECT_EQ(test, prop(ctx->psy, POWER_SUPPLY_PROP_HEALTH),
 			POWER_SUPPLY_HEALTH_GOOD);
-	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 0);
 }
 
 /*

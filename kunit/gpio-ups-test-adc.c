@@ -16,6 +16,7 @@ static int gpio_ups_test_adc_read_raw(struct iio_dev *indio_dev,
 				      struct iio_chan_spec const *chan,
 				      int *val, int *val2, long mask)
 {
+	int (*read_uv)(void);
 	int err, i;
 
 	switch (mask) {
@@ -27,9 +28,12 @@ static int gpio_ups_test_adc_read_raw(struct iio_dev *indio_dev,
 		err = atomic_read(&gpio_ups_test_adc.error);
 		if (err)
 			return err;
-		*val = chan->type == IIO_VOLTAGE ?
-		       atomic_read(&gpio_ups_test_adc.voltage_uv) :
-		       atomic_read(&gpio_ups_test_adc.current_ua);
+		read_uv = READ_ONCE(gpio_ups_test_adc.read_uv);
+		if (chan->type != IIO_VOLTAGE)
+			*val = atomic_read(&gpio_ups_test_adc.current_ua);
+		else
+			*val = read_uv ? read_uv() :
+			       atomic_read(&gpio_ups_test_adc.voltage_uv);
 		return IIO_VAL_INT;
 	case IIO_CHAN_INFO_SCALE:
 		/* raw is in micro-units, processed values are milli-units */

@@ -16,6 +16,8 @@
  * @error: when non-zero, reads fail with this error code
  * @reads: number of voltage reads served (successful or not)
  * @stall: while non-zero, reads block (a hung I2C bus), for at most 10 s
+ * @read_uv: when set, voltage reads return what it returns (a store that
+ *	drains while it is read) instead of @voltage_uv
  */
 struct gpio_ups_test_adc {
 	atomic_t voltage_uv;
@@ -23,6 +25,7 @@ struct gpio_ups_test_adc {
 	atomic_t error;
 	atomic_t reads;
 	atomic_t stall;
+	int (*read_uv)(void);
 };
 
 extern struct gpio_ups_test_adc gpio_ups_test_adc;
