@@ -10,6 +10,7 @@
 #include <linux/gpio/consumer.h>
 #include <linux/gpio/driver.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/math.h>
 #include <linux/notifier.h>
 #include <linux/of.h>
@@ -18,6 +19,8 @@
 #include <linux/platform_device.h>
 #include <linux/power_supply.h>
 #include <linux/reboot.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "gpio-ups.h"
 #include "gpio-ups-compat.h"
@@ -437,8 +440,9 @@ static void drv_mains_return_not_hw_debounced(struct kunit *test)
 
 /*
  * gpio_ups_get_value() for drv_mains_back_during_read(): the first read of
- * power-good once armed is overtaken by a return of mains, which the
- * IRQ's handler sees while that read is still on its way.
+ * power-good by a work (the debounce work: the IRQ thread is none) once
+ * armed is overtaken by a return of mains, which the IRQ's handler sees
+ * while that read is still on its way.
  */
 static struct {
 	struct gpio_desc *power_good;
@@ -451,7 +455,8 @@ static int racing_get_value(const struct gpio_desc *desc)
 	int value = gpiod_get_value_cansleep(desc);
 	unsigned long down = pinconf_to_config_packed(PIN_CONFIG_BIAS_PULL_DOWN, 0);
 
-	if (desc != race.power_good || atomic_cmpxchg(&race.armed, 1, 0) != 1)
+	if (desc != race.power_good || !current_work() ||
+	    atomic_cmpxchg(&race.armed, 1, 0) != 1)
 		return value;
 	/* mains back: the edge wakes the IRQ thread, which runs meanwhile */
 	if (!gpiod_set_config(race.power_good, down))
@@ -484,11 +489,8 @@ static void drv_mains_back_during_read(struct kunit *test)
 	gpio_ups_get_value = racing_get_value;
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_get_value,
 							NULL), 0);
-	msleep(50);
-
-	set_line(test, ctx, PG_LINE, true);	/* mains lost: debounce starts */
-	msleep(20);
 	atomic_set(&race.armed, 1);	/* the debounce work's read races */
+	set_line(test, ctx, PG_LINE, true);	/* mains lost: debounce starts */
 	KUNIT_ASSERT_TRUE(test, WAIT_UNTIL(atomic_read(&race.raced), 1000));
 	msleep(300);
 	KUNIT_EXPECT_EQ(test, line_value(ctx, PG_LINE), 0);
@@ -1255,11 +1257,12 @@ static void drv_store_above_declared_max(struct kunit *test)
 static void drv_flapping_mains_gpio_only(struct kunit *test)
 {
 	struct drv_ctx *ctx = drv_setup(test, gpio_ups_test_gpio);
-	unsigned long t0;
+	ktime_t t0;
+	s64 ms;
 	int i;
 
 	KUNIT_ASSERT_EQ(test, psy_attr_store(ctx->psy, "fallback_shutdown_ms", "1500"), 4);
-	t0 = jiffies;
+	t0 = ktime_get();
 	/* lost for 650 ms (100 ms of it debounce), back for 150 ms */
 	for (i = 0; i < 8 && !atomic_read(&poweroffs.n); i++) {
 		set_line(test, ctx, PG_LINE, true);
@@ -1274,10 +1277,10 @@ static void drv_flapping_mains_gpio_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&poweroffs.n), 1);
 	KUNIT_EXPECT_TRUE(test, psy_attr_is(ctx->psy, "shutdown_reason", "fallback-timer"));
 	/* 1.5 s on backup: in the third stretch, not after 8 periods */
-	kunit_info(test, "committed %u ms after the first loss\n",
-		   jiffies_to_msecs(jiffies - t0));
-	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - t0), 2600U);
-	KUNIT_EXPECT_GE(test, jiffies_to_msecs(jiffies - t0), 1700U);
+	ms = ktime_ms_delta(poweroffs.first, t0);
+	kunit_info(test, "committed %lld ms after the first loss\n", ms);
+	KUNIT_EXPECT_LT(test, ms, 2600LL);
+	KUNIT_EXPECT_GE(test, ms, 1700LL);
 }
 
 /*
