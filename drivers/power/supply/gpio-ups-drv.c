@@ -462,6 +462,13 @@ static void gpio_ups_track_locked(struct gpio_ups *ups, u64 now_ms)
 		power_supply_changed(ups->psy);
 }
 
+/* When the ADC counts as stalled: no read finished for so many intervals. */
+static u64 gpio_ups_stalled_at(const struct gpio_ups *ups)
+{
+	return ups->last_sample_ms +
+	       GPIO_UPS_POLICY_LOST_SAMPLES * ups->sample_ms;
+}
+
 /* Run the policy and act on its decision. */
 static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 {
@@ -505,8 +512,7 @@ static void gpio_ups_evaluate_locked(struct gpio_ups *ups, u64 now_ms)
 	 */
 	if (ups->chan_voltage && ups->policy.state == GPIO_UPS_PSTATE_ON_BACKUP)
 		decision.next_eval_ms = min(decision.next_eval_ms,
-					    max(ups->last_sample_ms +
-						GPIO_UPS_POLICY_LOST_SAMPLES * ups->sample_ms,
+					    max(gpio_ups_stalled_at(ups),
 						now_ms + ups->sample_ms));
 	if (decision.next_eval_ms != GPIO_UPS_NEVER)
 		mod_delayed_work(system_wq, &ups->policy_work,
@@ -1196,9 +1202,7 @@ static const char *gpio_ups_adc_status(struct gpio_ups *ups, u64 now_ms)
 		return "implausible";
 	if (ups->adc_errors >= GPIO_UPS_ADC_ERRORS_INVALID)
 		return "failing";
-	if (!gpio_ups_on_mains(ups) &&
-	    now_ms > ups->last_sample_ms +
-		     GPIO_UPS_POLICY_LOST_SAMPLES * ups->sample_ms)
+	if (!gpio_ups_on_mains(ups) && now_ms > gpio_ups_stalled_at(ups))
 		return "stalled";
 	return "ok";
 }

@@ -818,7 +818,7 @@ static u64 gpio_ups_lost_at(const struct gpio_ups_policy *p,
  * Trigger 6, without a trusted measurement now: dead reckoning from the
  * last trusted readings of the outage (no time limit: the energy and load
  * were known), to the reserve of the dead-reckoning load once the readings
- * are lost (gpio_ups_readings_lost()), of the last trusted load while they
+ * are lost (gpio_ups_lost_at()), of the last trusted load while they
  * are only late; at once when the readings were found never to measure the
  * store (none will come); else the fallback timer on the time spent on
  * backup.  Returns the trigger's deadline and its reason; fills in the energy and
